@@ -1,1 +1,54 @@
+//! Typed Rust client for the **Norce Checkout Order Management API**.
+//!
+//! The client and models are generated at build time by progenitor from the vendored
+//! OpenAPI description (`openapi/openapi.json`); this crate adds a thin facade: configure
+//! merchant, channel, auth and adapter id once ([`Client::builder`]) and every operation
+//! sends them.
+//!
+//! ```no_run
+//! # async fn run() -> norce_checkout_order::Result<()> {
+//! use norce_checkout_order::{Client, Environment};
+//!
+//! let client = Client::builder()
+//!     .environment(Environment::Playground)
+//!     .slug("my-tenant")
+//!     .api_key("my-token")
+//!     .merchant("my-merchant")
+//!     .channel("se")
+//!     .build()?;
+//! let order = client.get_checkout_order().order_id("o_123").send().await?;
+//! println!("{:?}", order.state);
+//! # Ok(()) }
+//! ```
+//!
+//! Where things live: header injection `src/headers.rs`; retries `src/retry.rs`; response
+//! checks `src/response_gate.rs`; the hooks tying them to the generated code `src/hooks.rs`;
+//! spec transforms `src/build_support/spec_transforms.rs`.
 
+#![forbid(unsafe_code)]
+
+mod builder;
+#[cfg(test)]
+mod build_support;
+mod environment;
+mod error;
+mod generated;
+mod headers;
+mod hooks;
+mod open_enum;
+mod response_gate;
+mod retry;
+mod secret;
+
+pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT};
+pub use environment::Environment;
+pub use error::{ApiError, Error, Result};
+pub use generated::{ByteStream, Client, ResponseValue, builder as operations, types};
+pub use headers::{X_ADAPTER_ID, X_CHANNEL, X_MERCHANT};
+pub use hooks::RequestContext;
+pub use open_enum::OpenEnum;
+pub use retry::RetryPolicy;
+pub use secret::ApiKey;
+
+/// The upstream build of the vendored spec this crate was generated from.
+pub const UPSTREAM_BUILD: &str = env!("NORCE_UPSTREAM_BUILD");

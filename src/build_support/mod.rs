@@ -1,0 +1,6 @@
+//! Code that runs inside `build.rs` (which includes these files with `#[path]`).
+//! The library compiles this module only for `cargo test`, so the transforms are tested
+//! like any other code without becoming part of the public API.
+
+pub mod response_table;
+pub mod spec_transforms;
