@@ -1,12 +1,11 @@
 //! `cargo xtask <command>`: maintenance tasks for norce-checkout-order (matklad's cargo-xtask convention).
 
-mod refresh;
-mod spec_source;
-
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use xtask::surface::Codegen;
+use xtask::{check, refresh, spec_input, surface, workspace_root};
 
 #[derive(Parser)]
 #[command(name = "xtask", about = "Maintenance tasks for norce-checkout-order")]
@@ -15,23 +14,94 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Vendor an upstream OpenAPI description into openapi/ (canonical form + provenance).
+    /// Vendor an upstream OpenAPI description into openapi/ (canonical form + provenance),
+    /// print what changed for clients and record it in CHANGELOG.md.
     Refresh {
         /// A file path or an http(s) URL of the upstream description (JSON or YAML).
         #[arg(long)]
         from: String,
     },
+    /// Write the spec and Rust surface snapshots (openapi/surface-spec.txt, openapi/surface-rust.txt).
+    Surface {
+        /// Do not write; exit 1 with a short diff when a snapshot is stale.
+        #[arg(long)]
+        check: bool,
+        /// Read the generated code from this file instead of building the crate.
+        #[arg(long, value_name = "FILE")]
+        codegen: Option<PathBuf>,
+    },
+    /// Classify every change between two descriptions from the client's point of view.
+    /// Exit code: 0 compatible, 1 breaking (unless --allow-breaking), 2 error.
+    Diff {
+        /// The old description: a file, or a git revision such as `main:openapi/openapi.json`.
+        old: String,
+        /// The new description: a file, or a git revision.
+        new: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Exit 0 even when there are breaking changes.
+        #[arg(long)]
+        allow_breaking: bool,
+    },
+    /// The CI gate: canonical spec, current snapshots, build metadata, and compatibility with
+    /// the last release tag.
+    Check {
+        /// Read the generated code from this file instead of building the crate.
+        #[arg(long, value_name = "FILE")]
+        codegen: Option<PathBuf>,
+    },
+}
+
+fn codegen(file: Option<PathBuf>) -> Codegen {
+    file.map(Codegen::File).unwrap_or(Codegen::Build)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let root = workspace_root();
     let result = match cli.command {
-        Command::Refresh { from } => refresh::run(&workspace_root(), &from).map(|_| ()),
+        Command::Refresh { from } => refresh::run(&root, &from).map(|_| ExitCode::SUCCESS),
+        Command::Surface {
+            check: false,
+            codegen: file,
+        } => surface::write(&root, &codegen(file)).map(|_| ExitCode::SUCCESS),
+        Command::Surface {
+            check: true,
+            codegen: file,
+        } => surface::check(&root, &codegen(file)).map(|current| {
+            if current {
+                println!("surface snapshots are current");
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }),
+        Command::Diff {
+            old,
+            new,
+            format,
+            allow_breaking,
+        } => diff(&old, &new, format, allow_breaking),
+        Command::Check { codegen: file } => check::run(&root, &codegen(file)).map(|ok| {
+            if ok {
+                println!("all checks passed");
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             // One line: the whole context chain, outermost first.
             eprintln!("error: {err:#}");
@@ -40,10 +110,19 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root: the parent of this crate's manifest directory.
-pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_path_buf()
+fn diff(old: &str, new: &str, format: Format, allow_breaking: bool) -> anyhow::Result<ExitCode> {
+    let cwd = std::env::current_dir()?;
+    let old_doc = spec_input::load(&cwd, old)?;
+    let new_doc = spec_input::load(&cwd, new)?;
+    let report = xtask::diff_docs(old, &old_doc, new, &new_doc);
+    match format {
+        Format::Text => print!("{}", report.text()),
+        Format::Json => println!("{}", report.json()),
+        Format::Markdown => print!("{}", report.markdown()),
+    }
+    Ok(if report.breaking && !allow_breaking {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

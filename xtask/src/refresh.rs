@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::spec_source;
+use crate::report::Report;
+use crate::{spec_input, spec_source};
 
 pub const SPEC_FILE: &str = "openapi/openapi.json";
 pub const PROVENANCE_FILE: &str = "openapi/provenance.json";
+pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
 
 /// Where the vendored file came from; written beside it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -27,7 +29,10 @@ pub struct Provenance {
 #[derive(Debug, PartialEq)]
 pub enum Outcome {
     Unchanged,
-    Updated { previous: Option<String>, provenance: Provenance },
+    Updated {
+        previous: Option<String>,
+        provenance: Provenance,
+    },
 }
 
 pub fn run(root: &Path, from: &str) -> Result<Outcome> {
@@ -35,7 +40,9 @@ pub fn run(root: &Path, from: &str) -> Result<Outcome> {
     let doc = spec_source::parse(&upstream_bytes)?;
     spec_source::validate(&doc)?;
     let Some(build) = spec_source::upstream_build(&doc) else {
-        bail!("the description names no upstream build (expected `Build YYYY-MM-DD ...` in info.description)");
+        bail!(
+            "the description names no upstream build (expected `Build YYYY-MM-DD ...` in info.description)"
+        );
     };
     let canonical = spec_source::canonical_text(&doc);
 
@@ -58,20 +65,75 @@ pub fn run(root: &Path, from: &str) -> Result<Outcome> {
         .with_context(|| format!("cannot read {}", cargo_toml_path.display()))?;
     let cargo_toml = with_build_metadata(&cargo_toml, &spec_source::build_metadata(&build))?;
 
+    // What changed for clients, against the previously vendored description.
+    let report = previous
+        .as_deref()
+        .and_then(|text| spec_input::parse(text).ok())
+        .map(|old| {
+            let old_build = spec_source::upstream_build(&old).unwrap_or_else(|| "previous".into());
+            crate::diff_docs(
+                &format!("build {old_build}"),
+                &old,
+                &format!("build {build}"),
+                &doc,
+            )
+        });
+    let changelog_path = root.join(CHANGELOG_FILE);
+    let changelog = std::fs::read_to_string(&changelog_path).unwrap_or_default();
+    let changelog = with_changelog_section(&changelog, &build, report.as_ref());
+
     std::fs::create_dir_all(root.join("openapi")).context("cannot create openapi/")?;
     write_atomically(&spec_path, canonical.as_bytes())?;
     let mut provenance_text = serde_json::to_string_pretty(&provenance)?;
     provenance_text.push('\n');
     write_atomically(&root.join(PROVENANCE_FILE), provenance_text.as_bytes())?;
     write_atomically(&cargo_toml_path, cargo_toml.as_bytes())?;
+    write_atomically(&changelog_path, changelog.as_bytes())?;
     println!("vendored upstream build {build} into {SPEC_FILE}");
-    Ok(Outcome::Updated { previous, provenance })
+    match &report {
+        Some(report) => print!("\n{}", report.text()),
+        None => println!("no previous description to compare with"),
+    }
+    println!(
+        "recorded the changes in {CHANGELOG_FILE}; now run `cargo xtask surface` and review the snapshots"
+    );
+    Ok(Outcome::Updated {
+        previous,
+        provenance,
+    })
+}
+
+/// The changelog with a section for `build` inserted above older ones (newest first).
+pub fn with_changelog_section(changelog: &str, build: &str, report: Option<&Report>) -> String {
+    let body = match report {
+        Some(report) => report.markdown(),
+        None => "Initial vendoring; no previous description to compare with.\n".to_string(),
+    };
+    let section = format!("## Upstream build {build}\n\n{body}\n");
+    let changelog = if changelog.trim().is_empty() {
+        "# Changelog\n\nChanges of the vendored Norce description, recorded by `cargo xtask refresh`.\n\n".to_string()
+    } else {
+        changelog.to_string()
+    };
+    match changelog.find("\n## ") {
+        Some(at) => format!("{}{section}{}", &changelog[..at + 1], &changelog[at + 1..]),
+        None => {
+            let mut out = changelog;
+            if !out.ends_with("\n\n") {
+                out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
+            }
+            out.push_str(&section);
+            out
+        }
+    }
 }
 
 pub fn read_provenance(root: &Path) -> Result<Provenance> {
     let path = root.join(PROVENANCE_FILE);
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{} is not valid provenance", path.display()))
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not valid provenance", path.display()))
 }
 
 /// Set the build metadata of the root package's `version = "x.y.z+META"` line.
@@ -86,9 +148,16 @@ pub fn with_build_metadata(cargo_toml: &str, metadata: &str) -> Result<String> {
         }
         if in_package && !replaced && trimmed.starts_with("version") && trimmed.contains('"') {
             let start = line.find('"').expect("checked above") + 1;
-            let end = start + line[start..].find('"').context("unterminated version string")?;
+            let end = start
+                + line[start..]
+                    .find('"')
+                    .context("unterminated version string")?;
             let core = line[start..end].split('+').next().unwrap_or_default();
-            out.push_str(&format!("{}{core}+{metadata}{}", &line[..start], &line[end..]));
+            out.push_str(&format!(
+                "{}{core}+{metadata}{}",
+                &line[..start],
+                &line[end..]
+            ));
             replaced = true;
         } else {
             out.push_str(line);
@@ -110,7 +179,8 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 mod tests {
     use super::*;
 
-    const CARGO: &str = "[workspace]\nmembers = []\n\n[package]\nname = \"x\"\nversion = \"0.1.0+20250101\"\n";
+    const CARGO: &str =
+        "[workspace]\nmembers = []\n\n[package]\nname = \"x\"\nversion = \"0.1.0+20250101\"\n";
     const SPEC: &str = r#"{"openapi":"3.0.3","info":{"title":"t","version":"0.1","description":"Build 2026-01-12 08:21:29"},"paths":{"/a":{"get":{"operationId":"A","responses":{"200":{"description":"ok"}}}}}}"#;
 
     fn project() -> tempfile::TempDir {
@@ -122,10 +192,15 @@ mod tests {
     fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         let mut files = vec![];
         for sub in [dir.to_path_buf(), dir.join("openapi")] {
-            let Ok(entries) = std::fs::read_dir(&sub) else { continue };
+            let Ok(entries) = std::fs::read_dir(&sub) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 if entry.path().is_file() {
-                    files.push((entry.path().display().to_string(), std::fs::read(entry.path()).unwrap()));
+                    files.push((
+                        entry.path().display().to_string(),
+                        std::fs::read(entry.path()).unwrap(),
+                    ));
                 }
             }
         }
@@ -141,12 +216,21 @@ mod tests {
         let outcome = run(dir.path(), input.to_str().unwrap()).unwrap();
         assert!(matches!(outcome, Outcome::Updated { previous: None, .. }));
         let vendored = std::fs::read_to_string(dir.path().join(SPEC_FILE)).unwrap();
-        assert!(vendored.starts_with("{\n  \"info\""), "keys sorted, 2-space indent");
+        assert!(
+            vendored.starts_with("{\n  \"info\""),
+            "keys sorted, 2-space indent"
+        );
         assert!(vendored.ends_with("}\n"));
         let provenance = read_provenance(dir.path()).unwrap();
         assert_eq!(provenance.upstream_build, "2026-01-12 08:21:29");
-        assert_eq!(provenance.upstream_sha256, spec_source::sha256_hex(SPEC.as_bytes()));
-        assert_eq!(provenance.canonical_sha256, spec_source::sha256_hex(vendored.as_bytes()));
+        assert_eq!(
+            provenance.upstream_sha256,
+            spec_source::sha256_hex(SPEC.as_bytes())
+        );
+        assert_eq!(
+            provenance.canonical_sha256,
+            spec_source::sha256_hex(vendored.as_bytes())
+        );
         let cargo = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
         assert!(cargo.contains("version = \"0.1.0+20260112\""), "{cargo}");
     }
@@ -158,7 +242,10 @@ mod tests {
         std::fs::write(&input, SPEC).unwrap();
         run(dir.path(), input.to_str().unwrap()).unwrap();
         let before = snapshot(dir.path());
-        assert_eq!(run(dir.path(), input.to_str().unwrap()).unwrap(), Outcome::Unchanged);
+        assert_eq!(
+            run(dir.path(), input.to_str().unwrap()).unwrap(),
+            Outcome::Unchanged
+        );
         assert_eq!(before, snapshot(dir.path()));
     }
 
@@ -172,20 +259,54 @@ mod tests {
         let cases: [(&str, &str); 4] = [
             ("garbage.txt", ": : not yaml ["),
             ("swagger.json", r#"{"swagger":"2.0","info":{},"paths":{}}"#),
-            ("nopaths.json", r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"}}"#),
+            (
+                "nopaths.json",
+                r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"}}"#,
+            ),
             ("truncated.json", &SPEC[..SPEC.len() / 2]),
         ];
         for (name, content) in cases {
             let path = dir.path().join(name);
             std::fs::write(&path, content).unwrap();
             let err = run(dir.path(), path.to_str().unwrap()).unwrap_err();
-            assert!(!format!("{err:#}").contains('\n'), "one-line error for {name}: {err:#}");
+            assert!(
+                !format!("{err:#}").contains('\n'),
+                "one-line error for {name}: {err:#}"
+            );
             std::fs::remove_file(&path).unwrap();
             assert_eq!(before, snapshot(dir.path()), "{name} changed the project");
         }
         let err = run(dir.path(), "http://127.0.0.1:9/openapi.json").unwrap_err();
         assert!(format!("{err:#}").contains("cannot fetch"), "{err:#}");
         assert_eq!(before, snapshot(dir.path()));
+    }
+
+    #[test]
+    fn a_new_build_is_diffed_and_recorded_in_the_changelog() {
+        let dir = project();
+        let first = dir.path().join("first.json");
+        std::fs::write(&first, SPEC).unwrap();
+        run(dir.path(), first.to_str().unwrap()).unwrap();
+        let second = dir.path().join("second.json");
+        let newer = SPEC.replace("2026-01-12", "2026-02-01").replace(
+            r#""/a":{"#,
+            r#""/b":{"post":{"operationId":"B","responses":{"200":{"description":"ok"}}}},"/a":{"#,
+        );
+        std::fs::write(&second, newer).unwrap();
+        run(dir.path(), second.to_str().unwrap()).unwrap();
+        let changelog = std::fs::read_to_string(dir.path().join(CHANGELOG_FILE)).unwrap();
+        let newest = changelog
+            .find("## Upstream build 2026-02-01")
+            .expect(&changelog);
+        let oldest = changelog
+            .find("## Upstream build 2026-01-12")
+            .expect(&changelog);
+        assert!(newest < oldest, "newest first: {changelog}");
+        assert!(
+            changelog.contains("operation added: B (POST /b)"),
+            "{changelog}"
+        );
+        assert!(changelog.contains("Initial vendoring"), "{changelog}");
     }
 
     #[test]

@@ -37,8 +37,9 @@ pub fn parse(bytes: &[u8]) -> Result<Value> {
     if text.trim_start().starts_with(['{', '[']) {
         bail!("the description is not valid JSON: {json_error}");
     }
-    serde_norway::from_str::<Value>(text)
-        .map_err(|yaml_error| anyhow::anyhow!("the description is neither JSON ({json_error}) nor YAML ({yaml_error})"))
+    serde_norway::from_str::<Value>(text).map_err(|yaml_error| {
+        anyhow::anyhow!("the description is neither JSON ({json_error}) nor YAML ({yaml_error})")
+    })
 }
 
 /// Check the document is an OpenAPI 3.0.x description this project can generate from.
@@ -76,7 +77,11 @@ pub fn upstream_build(doc: &Value) -> Option<String> {
 
 /// The build as semver build metadata: `2026-01-12 08:21:29` -> `20260112`.
 pub fn build_metadata(build: &str) -> String {
-    build.chars().take(10).filter(char::is_ascii_digit).collect()
+    build
+        .chars()
+        .take(10)
+        .filter(char::is_ascii_digit)
+        .collect()
 }
 
 /// Canonical vendored form: keys sorted (serde_json's default map is ordered), 2-space
@@ -88,7 +93,10 @@ pub fn canonical_text(doc: &Value) -> String {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -116,19 +124,27 @@ mod tests {
 
     #[test]
     fn openapi_three_one_is_refused() {
-        let doc = parse(br#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{"/a":{}}}"#).unwrap();
+        let doc =
+            parse(br#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{"/a":{}}}"#)
+                .unwrap();
         assert!(validate(&doc).unwrap_err().to_string().contains("3.0.x"));
     }
 
     #[test]
     fn missing_paths_is_refused() {
         let doc = parse(br#"{"openapi":"3.0.3","info":{"title":"t","version":"1"}}"#).unwrap();
-        assert!(validate(&doc).unwrap_err().to_string().contains("no `paths`"));
+        assert!(
+            validate(&doc)
+                .unwrap_err()
+                .to_string()
+                .contains("no `paths`")
+        );
     }
 
     #[test]
     fn build_is_read_from_the_description() {
-        let doc = parse(br#"{"info":{"description":"Build 2026-01-12 08:21:29\n\nThe API"}}"#).unwrap();
+        let doc =
+            parse(br#"{"info":{"description":"Build 2026-01-12 08:21:29\n\nThe API"}}"#).unwrap();
         assert_eq!(upstream_build(&doc).as_deref(), Some("2026-01-12 08:21:29"));
         assert_eq!(build_metadata("2026-01-12 08:21:29"), "20260112");
         let none = parse(br#"{"info":{"description":"no build here"}}"#).unwrap();
@@ -138,6 +154,9 @@ mod tests {
     #[test]
     fn canonical_form_sorts_keys_and_ends_with_a_newline() {
         let doc = parse(br#"{"b":1,"a":{"d":[1,2],"c":true}}"#).unwrap();
-        assert_eq!(canonical_text(&doc), "{\n  \"a\": {\n    \"c\": true,\n    \"d\": [\n      1,\n      2\n    ]\n  },\n  \"b\": 1\n}\n");
+        assert_eq!(
+            canonical_text(&doc),
+            "{\n  \"a\": {\n    \"c\": true,\n    \"d\": [\n      1,\n      2\n    ]\n  },\n  \"b\": 1\n}\n"
+        );
     }
 }

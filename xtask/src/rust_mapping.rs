@@ -1,0 +1,534 @@
+//! Source compatibility: would code that compiles against the crate generated from OLD stop
+//! compiling against the crate generated from NEW?
+//!
+//! This maps each spec change to the Rust items progenitor/typify generate for it, without
+//! running the generator, using the build.rs transforms (facade headers dropped, readOnly never
+//! required, enum fields wrapped in `OpenEnum<E>`) and progenitor's builder interface:
+//!
+//! | spec                               | Rust                                                    |
+//! |------------------------------------|---------------------------------------------------------|
+//! | schema `Order`                     | `types::Order` (+ `types::builder::Order`)              |
+//! | property `lastModified`            | field `types::Order::last_modified` (`Option<T>` unless required and not readOnly) |
+//! | enum value `billingEmail`          | variant `types::OrderListOrderBy::BillingEmail`         |
+//! | operationId `GetCheckoutOrder`     | `Client::get_checkout_order()` → `builder::GetCheckoutOrder` |
+//! | parameter `order_id`               | setter `builder::GetCheckoutOrder::order_id()`          |
+//! | request body                       | setters `body()` and `body_map()`                       |
+//! | 2xx / error response bodies        | `send()` → `Result<ResponseValue<T>, Error<E>>`         |
+//!
+//! Names follow typify's `sanitize` (heck case conversion, keywords get a trailing `_`).
+
+use heck::{ToPascalCase, ToSnakeCase};
+
+use crate::diff::{EnumOwner, OpRef, SpecChange};
+use crate::report::Verdict;
+use crate::wire::is_facade_header;
+
+const KEYWORDS: [&str; 52] = [
+    "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if",
+    "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while",
+];
+
+fn sanitize(input: &str, pascal: bool) -> String {
+    let cleaned: String = input
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let convert = |s: &str| {
+        if pascal {
+            s.to_pascal_case()
+        } else {
+            s.to_snake_case()
+        }
+    };
+    let out = convert(&cleaned);
+    let out = match out.chars().next() {
+        None => convert("x"),
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("{}{out}", convert("x")),
+    };
+    if KEYWORDS.contains(&out.as_str()) {
+        format!("{out}_")
+    } else {
+        out
+    }
+}
+
+/// `types::Name` of a component schema.
+pub fn type_name(schema: &str) -> String {
+    format!("types::{}", sanitize(schema, true))
+}
+
+/// The struct field of a property.
+pub fn field_name(property: &str) -> String {
+    sanitize(property, false)
+}
+
+/// The enum variant of a value.
+pub fn variant_name(value: &str) -> String {
+    sanitize(value, true)
+}
+
+/// `Client::get_checkout_order()` of an operation.
+pub fn method_name(operation_id: &str) -> String {
+    sanitize(operation_id, false)
+}
+
+/// `builder::GetCheckoutOrder` of an operation.
+pub fn builder_name(operation_id: &str) -> String {
+    format!("builder::{}", sanitize(operation_id, true))
+}
+
+/// The builder setter of a parameter.
+pub fn setter_name(param: &str) -> String {
+    sanitize(param, false)
+}
+
+/// The generated enum type of an enum owner (inline enums get a name derived from the owner).
+pub fn enum_type(owner: &EnumOwner) -> String {
+    match owner {
+        EnumOwner::Schema(name) => type_name(name),
+        EnumOwner::Property { schema, property } => {
+            format!(
+                "types::{}{}",
+                sanitize(schema, true),
+                sanitize(property, true)
+            )
+        }
+        EnumOwner::Param { op, name, .. } => {
+            let prefix = op
+                .id
+                .as_deref()
+                .map(|id| sanitize(id, true))
+                .unwrap_or_default();
+            format!("types::{prefix}{}", sanitize(name, true))
+        }
+    }
+}
+
+/// The Rust type of a described spec type (approximate for constrained strings, which typify
+/// turns into validating newtypes).
+pub fn rust_type(ty: &str) -> String {
+    if let Some(inner) = ty.strip_suffix("|null") {
+        return format!("Option<{}>", rust_type(inner));
+    }
+    if let Some(inner) = ty.strip_prefix("array<").and_then(|t| t.strip_suffix('>')) {
+        return format!("Vec<{}>", rust_type(inner));
+    }
+    if let Some(inner) = ty.strip_prefix("map<").and_then(|t| t.strip_suffix('>')) {
+        return format!("Map<String, {}>", rust_type(inner));
+    }
+    match ty {
+        "string" => "String".into(),
+        "string(date-time)" => "DateTime<Utc>".into(),
+        "string(date)" => "NaiveDate".into(),
+        "string(uuid)" => "Uuid".into(),
+        "integer(int32)" => "i32".into(),
+        "integer(int64)" | "integer" => "i64".into(),
+        "number(float)" => "f32".into(),
+        "number(double)" | "number" => "f64".into(),
+        "boolean" => "bool".into(),
+        "any" => "serde_json::Value".into(),
+        other
+            if other.chars().next().is_some_and(char::is_uppercase)
+                && other
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.') =>
+        {
+            sanitize(other, true)
+        }
+        other => other.into(),
+    }
+}
+
+/// The field type a property gets: `T` when required and not readOnly, else `Option<T>`.
+fn field_type(ty: &str, required: bool, read_only: bool) -> String {
+    let ty = rust_type(ty);
+    if required && !read_only {
+        ty
+    } else {
+        format!("Option<{ty}>")
+    }
+}
+
+fn method(op: &OpRef) -> String {
+    match &op.id {
+        Some(id) => format!("Client::{}()", method_name(id)),
+        None => format!("the method for {} {}", op.method, op.path),
+    }
+}
+
+fn setter(op: &OpRef, name: &str) -> String {
+    match &op.id {
+        Some(id) => format!("{}::{}()", builder_name(id), setter_name(name)),
+        None => format!("setter {}()", setter_name(name)),
+    }
+}
+
+fn field(schema: &str, property: &str) -> String {
+    format!("{}::{}", type_name(schema), field_name(property))
+}
+
+const STRUCT_LITERAL_NOTE: &str = "struct literals without `..Default::default()` must name it; code using `types::builder` is unaffected";
+
+pub fn verdict(change: &SpecChange) -> Verdict {
+    use SpecChange::*;
+    match change {
+        OperationAdded { op } => Verdict::ok(format!("new method {}", method(op))),
+        OperationRemoved { op } => Verdict::breaking(format!("method {} removed", method(op))),
+        OperationIdChanged { op, old_id } => {
+            let old = OpRef {
+                id: old_id.clone(),
+                ..op.clone()
+            };
+            Verdict::breaking(format!("method {} renamed to {}", method(&old), method(op)))
+        }
+        OperationMoved { op, .. } => {
+            Verdict::ok(format!("{} keeps its name and setters", method(op)))
+        }
+        OperationTagsChanged { .. } => {
+            Verdict::ok("the builder interface does not group methods by tag")
+        }
+        ParamAdded {
+            op,
+            location,
+            name,
+            required,
+            ..
+        } => {
+            if is_facade_header(location, name) {
+                Verdict::ok("build.rs drops this header; the facade injects it")
+            } else if *required {
+                Verdict::ok(format!(
+                    "new setter {}; code that does not call it still compiles but send() reports the missing value",
+                    setter(op, name)
+                ))
+            } else {
+                Verdict::ok(format!("new setter {}", setter(op, name)))
+            }
+        }
+        ParamRemoved {
+            op, location, name, ..
+        } => {
+            if is_facade_header(location, name) {
+                Verdict::ok("build.rs drops this header; there is no setter")
+            } else {
+                Verdict::breaking(format!("setter {} removed", setter(op, name)))
+            }
+        }
+        ParamRequiredChanged {
+            op, location, name, ..
+        } => {
+            if is_facade_header(location, name) {
+                Verdict::ok("build.rs drops this header; there is no setter")
+            } else {
+                Verdict::ok(format!("setter {} keeps its signature", setter(op, name)))
+            }
+        }
+        ParamTypeChanged {
+            op,
+            location,
+            name,
+            old,
+            new,
+        } => {
+            if is_facade_header(location, name) {
+                Verdict::ok("build.rs drops this header; there is no setter")
+            } else {
+                Verdict::breaking(format!(
+                    "setter {} now takes {} instead of {}",
+                    setter(op, name),
+                    rust_type(new),
+                    rust_type(old)
+                ))
+            }
+        }
+        ParamConstraintChanged { .. } => {
+            Verdict::ok("parameter constraints do not change the setter's type")
+        }
+        BodyAdded { op, .. } => Verdict::ok(format!(
+            "new setters {0}body() and {0}body_map()",
+            builder_prefix(op)
+        )),
+        BodyRemoved { op } => Verdict::breaking(format!(
+            "setters {0}body() and {0}body_map() removed",
+            builder_prefix(op)
+        )),
+        BodyRequiredChanged { .. } => Verdict::ok("body() keeps its signature"),
+        BodyMediaAdded { media, .. } | BodyMediaRemoved { media, .. }
+            if media != "application/json" =>
+        {
+            Verdict::ok("only the application/json body is generated")
+        }
+        BodyMediaAdded { op, .. } => Verdict::ok(format!(
+            "new setters {0}body() and {0}body_map()",
+            builder_prefix(op)
+        )),
+        BodyMediaRemoved { op, .. } => Verdict::breaking(format!(
+            "setters {0}body() and {0}body_map() removed",
+            builder_prefix(op)
+        )),
+        BodyTypeChanged {
+            op,
+            media,
+            old,
+            new,
+        } => {
+            if media != "application/json" {
+                Verdict::ok("only the application/json body is generated")
+            } else {
+                Verdict::breaking(format!(
+                    "{}body() now takes {} instead of {}",
+                    builder_prefix(op),
+                    rust_type(first_word(new)),
+                    rust_type(first_word(old))
+                ))
+            }
+        }
+        ResponseAdded {
+            op,
+            return_type_changed,
+            ..
+        }
+        | ResponseRemoved {
+            op,
+            return_type_changed,
+            ..
+        }
+        | ResponseTypeChanged {
+            op,
+            return_type_changed,
+            ..
+        } => {
+            if *return_type_changed {
+                Verdict::breaking(format!("the return type of {}.send() changes", method(op)))
+            } else {
+                Verdict::ok(format!(
+                    "the return type of {}.send() is unchanged",
+                    method(op)
+                ))
+            }
+        }
+        SchemaAdded { name } => Verdict::ok(format!("new type {}", type_name(name))),
+        SchemaRemoved { name, .. } => {
+            Verdict::breaking(format!("type {} removed", type_name(name)))
+        }
+        SchemaShapeChanged { name, .. } => {
+            Verdict::breaking(format!("type {} is generated differently", type_name(name)))
+        }
+        PropertyAdded {
+            schema,
+            property,
+            ty,
+            required,
+            read_only,
+            ..
+        } => Verdict::ok(format!(
+            "new field {}: {}; {STRUCT_LITERAL_NOTE}",
+            field(schema, property),
+            field_type(ty, *required, *read_only)
+        )),
+        PropertyRemoved {
+            schema, property, ..
+        } => Verdict::breaking(format!("field {} removed", field(schema, property))),
+        PropertyRequiredChanged {
+            schema,
+            property,
+            ty,
+            now_required,
+            read_only,
+            ..
+        } => {
+            if *read_only {
+                Verdict::ok(format!(
+                    "readOnly: build.rs keeps {} an Option either way",
+                    field(schema, property)
+                ))
+            } else {
+                Verdict::breaking(format!(
+                    "field {} changes from {} to {}",
+                    field(schema, property),
+                    field_type(ty, !now_required, false),
+                    field_type(ty, *now_required, false)
+                ))
+            }
+        }
+        PropertyReadOnlyChanged {
+            schema,
+            property,
+            ty,
+            now_read_only,
+            required,
+            ..
+        } => {
+            if *required {
+                Verdict::breaking(format!(
+                    "field {} changes from {} to {}",
+                    field(schema, property),
+                    field_type(ty, true, !now_read_only),
+                    field_type(ty, true, *now_read_only)
+                ))
+            } else {
+                Verdict::ok(format!("field {} stays Option<…>", field(schema, property)))
+            }
+        }
+        PropertyTypeChanged {
+            schema,
+            property,
+            old,
+            new,
+            required,
+            read_only,
+            ..
+        } => Verdict::breaking(format!(
+            "field {} changes from {} to {}",
+            field(schema, property),
+            field_type(old, *required, *read_only),
+            field_type(new, *required, *read_only)
+        )),
+        PropertyConstraintChanged {
+            schema,
+            property,
+            key,
+            old,
+            new,
+            ..
+        } => {
+            let newtype = matches!(key.as_str(), "pattern" | "minLength" | "maxLength");
+            if newtype && (old.is_none() != new.is_none()) {
+                Verdict::breaking(format!(
+                    "field {} switches between String and a validating newtype ({key} {})",
+                    field(schema, property),
+                    if new.is_some() { "added" } else { "removed" }
+                ))
+            } else {
+                Verdict::ok("same Rust type; only validation differs")
+            }
+        }
+        EnumValueAdded { owner, value, .. } => Verdict::breaking(format!(
+            "new variant {}::{}: generated enums are not #[non_exhaustive], so an exhaustive `match` stops compiling",
+            enum_type(owner),
+            variant_name(value)
+        )),
+        EnumValueRemoved { owner, value, .. } => Verdict::breaking(format!(
+            "variant {}::{} removed",
+            enum_type(owner),
+            variant_name(value)
+        )),
+        DocsChanged { .. } => Verdict::ok("doc comments only"),
+        MetadataChanged { .. } => Verdict::ok("no generated items depend on it"),
+    }
+}
+
+fn builder_prefix(op: &OpRef) -> String {
+    op.id
+        .as_deref()
+        .map(|id| format!("{}::", builder_name(id)))
+        .unwrap_or_default()
+}
+
+fn first_word(described: &str) -> &str {
+    described.split(' ').next().unwrap_or(described)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_typify() {
+        assert_eq!(method_name("GetCheckoutOrder"), "get_checkout_order");
+        assert_eq!(
+            builder_name("GetCheckoutOrder"),
+            "builder::GetCheckoutOrder"
+        );
+        assert_eq!(field_name("lastModified"), "last_modified");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(variant_name("billingEmail"), "BillingEmail");
+        assert_eq!(variant_name("v0"), "V0");
+        assert_eq!(variant_name("2fa"), "X2fa");
+        assert_eq!(setter_name("order_id"), "order_id");
+        assert_eq!(type_name("OrderListOrderBy"), "types::OrderListOrderBy");
+        let owner = EnumOwner::Property {
+            schema: "Order".into(),
+            property: "kind".into(),
+        };
+        assert_eq!(enum_type(&owner), "types::OrderKind");
+    }
+
+    #[test]
+    fn types_and_optionality() {
+        assert_eq!(rust_type("array<Item>"), "Vec<Item>");
+        assert_eq!(rust_type("string(date-time)|null"), "Option<DateTime<Utc>>");
+        assert_eq!(field_type("integer(int32)", true, false), "i32");
+        assert_eq!(field_type("integer(int32)", true, true), "Option<i32>");
+        assert_eq!(field_type("Price", false, false), "Option<Price>");
+    }
+
+    #[test]
+    fn required_read_only_is_not_a_source_change() {
+        let change = SpecChange::PropertyRequiredChanged {
+            schema: "Order".into(),
+            property: "id".into(),
+            ty: "string".into(),
+            now_required: true,
+            read_only: true,
+            usage: crate::diff::UsageTag {
+                request: true,
+                response: true,
+            },
+        };
+        assert!(!verdict(&change).is_breaking());
+        let change = SpecChange::PropertyRequiredChanged {
+            schema: "Order".into(),
+            property: "reference".into(),
+            ty: "string".into(),
+            now_required: true,
+            read_only: false,
+            usage: crate::diff::UsageTag {
+                request: true,
+                response: true,
+            },
+        };
+        let v = verdict(&change);
+        assert!(v.is_breaking());
+        assert!(v.why.contains("Option<String> to String"), "{}", v.why);
+    }
+
+    #[test]
+    fn facade_headers_have_no_setters() {
+        let op = OpRef {
+            method: "GET".into(),
+            path: "/a".into(),
+            id: Some("A".into()),
+        };
+        let change = SpecChange::ParamRemoved {
+            op: op.clone(),
+            location: "header".into(),
+            name: "x-channel".into(),
+            required: true,
+        };
+        assert!(!verdict(&change).is_breaking());
+        let change = SpecChange::ParamRemoved {
+            op,
+            location: "query".into(),
+            name: "limit".into(),
+            required: false,
+        };
+        let v = verdict(&change);
+        assert!(
+            v.is_breaking() && v.why.contains("builder::A::limit()"),
+            "{}",
+            v.why
+        );
+    }
+}
