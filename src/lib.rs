@@ -30,6 +30,8 @@
 mod builder;
 #[cfg(test)]
 mod build_support;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod environment;
 mod error;
 mod generated;

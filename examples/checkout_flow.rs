@@ -1,0 +1,3 @@
+//! The end-to-end checkout flow (work in progress).
+
+fn main() {}
