@@ -5,7 +5,7 @@
 #[allow(dead_code)]
 mod build_support;
 
-use build_support::{response_table, spec_transforms};
+use build_support::{operation_table, spec_transforms};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
 const SPEC: &str = "openapi/openapi.json";
@@ -39,6 +39,6 @@ fn main() {
     let file = syn::parse2(tokens).expect("generated code parses");
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"));
     std::fs::write(out_dir.join("codegen.rs"), prettyplease::unparse(&file)).expect("write codegen.rs");
-    let table = response_table::generate(&spec, &applied.open_enums);
-    std::fs::write(out_dir.join("response_table.rs"), table).expect("write response_table.rs");
+    let table = operation_table::generate(&spec, &applied.open_enums);
+    std::fs::write(out_dir.join("operation_table.rs"), table).expect("write operation_table.rs");
 }

@@ -1,5 +1,5 @@
 //! The generated client's hooks (progenitor's `ClientHooks`): every operation passes
-//! through `pre` (header injection, per-request timeout) and `exec` (retries, then the
+//! through `pre` (path check, header injection, per-request timeout) and `exec` (retries, then the
 //! response gate). This is the only request-execution path; there are no per-operation
 //! wrappers.
 
@@ -13,7 +13,7 @@ use reqwest::header::HeaderValue;
 use crate::generated::Client;
 use crate::headers::{self, TenantHeaders};
 use crate::retry::{self, RetryPolicy};
-use crate::{error, response_gate};
+use crate::{error, path_guard, response_gate};
 
 /// Per-client settings shared by all clones.
 pub(crate) struct Settings {
@@ -46,8 +46,9 @@ impl ClientHooks<RequestContext> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        path_guard::check(request.url(), self.baseurl(), info.operation_id).map_err(progenitor_client::Error::InvalidRequest)?;
         let context = self.inner();
         headers::inject(request, &context.settings.tenant, context.adapter_id.as_ref());
         request.timeout_mut().get_or_insert(context.settings.request_timeout);

@@ -38,6 +38,8 @@ mod generated;
 mod headers;
 mod hooks;
 mod open_enum;
+mod operation_table;
+mod path_guard;
 mod response_gate;
 mod retry;
 mod secret;

@@ -16,17 +16,9 @@ use bytes::{Bytes, BytesMut};
 use reqwest::{Body, Response, header};
 
 use crate::error::{ApiError, OperationTag, Refusal, snippet, tag_transport_error};
+use crate::operation_table::{SuccessBody, success_body};
 use crate::types::BaseError;
 
-/// What build.rs's table says a documented 2xx body is.
-pub(crate) enum SuccessBody {
-    /// No body is documented: nothing to check.
-    Empty,
-    /// A JSON body; the function decodes it into the documented type.
-    Json(fn(&[u8]) -> Result<(), serde_json::Error>),
-}
-
-include!(concat!(env!("OUT_DIR"), "/response_table.rs"));
 
 /// Read, check and re-wrap `response`. A transport error while reading is returned as is.
 pub(crate) async fn screen(response: Response, operation: &'static str, limit: usize) -> reqwest::Result<Response> {

@@ -15,6 +15,8 @@ impl ApiKey {
         let token = token.trim();
         let token = match token.get(..7) {
             Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => token[7..].trim_start(),
+            // `Bearer ` with nothing after it, trimmed above.
+            _ if token.eq_ignore_ascii_case("bearer") => "",
             _ => token,
         };
         if token.is_empty() {
