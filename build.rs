@@ -16,10 +16,18 @@ fn main() {
     println!("cargo:rerun-if-changed=src/build_support");
 
     let text = std::fs::read_to_string(SPEC).expect("read openapi/openapi.json");
-    let mut spec: serde_json::Value = serde_json::from_str(&text).expect("openapi/openapi.json is JSON");
+    let mut spec: serde_json::Value =
+        serde_json::from_str(&text).expect("openapi/openapi.json is JSON");
     let applied = spec_transforms::apply(&mut spec);
-    let build = spec.pointer("/info/description").and_then(|d| d.as_str()).and_then(|d| d.lines().next()).unwrap_or("");
-    println!("cargo:rustc-env=NORCE_UPSTREAM_BUILD={}", build.trim_start_matches("Build ").trim());
+    let build = spec
+        .pointer("/info/description")
+        .and_then(|d| d.as_str())
+        .and_then(|d| d.lines().next())
+        .unwrap_or("");
+    println!(
+        "cargo:rustc-env=NORCE_UPSTREAM_BUILD={}",
+        build.trim_start_matches("Build ").trim()
+    );
 
     let mut settings = GenerationSettings::default();
     settings
@@ -31,14 +39,23 @@ fn main() {
         .with_derive("schemars::JsonSchema");
     for (stand_in, strict) in &applied.open_enums {
         let open = format!("crate::OpenEnum<crate::types::{strict}>");
-        settings.with_replacement(stand_in, open, [TypeImpl::Display, TypeImpl::FromStr].into_iter());
+        settings.with_replacement(
+            stand_in,
+            open,
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
     }
 
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(spec.clone()).expect("the transformed spec is OpenAPI 3.0");
-    let tokens = Generator::new(&settings).generate_tokens(&openapi).expect("progenitor generates the client");
+    let openapi: openapiv3::OpenAPI =
+        serde_json::from_value(spec.clone()).expect("the transformed spec is OpenAPI 3.0");
+    let tokens = Generator::new(&settings)
+        .generate_tokens(&openapi)
+        .expect("progenitor generates the client");
     let file = syn::parse2(tokens).expect("generated code parses");
-    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"));
-    std::fs::write(out_dir.join("codegen.rs"), prettyplease::unparse(&file)).expect("write codegen.rs");
+    let out_dir =
+        std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"));
+    std::fs::write(out_dir.join("codegen.rs"), prettyplease::unparse(&file))
+        .expect("write codegen.rs");
     let table = operation_table::generate(&spec, &applied.open_enums);
     std::fs::write(out_dir.join("operation_table.rs"), table).expect("write operation_table.rs");
 }

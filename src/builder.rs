@@ -24,7 +24,10 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 /// Where the client sends requests.
 #[derive(Debug, Clone)]
 enum Target {
-    Hosted { environment: Environment, slug: Option<String> },
+    Hosted {
+        environment: Environment,
+        slug: Option<String>,
+    },
     BaseUrl(String),
 }
 
@@ -92,7 +95,10 @@ impl ClientBuilder {
             Some(Target::Hosted { environment, .. }) => environment,
             _ => Environment::Production,
         };
-        self.target = Some(Target::Hosted { environment, slug: Some(slug.into()) });
+        self.target = Some(Target::Hosted {
+            environment,
+            slug: Some(slug.into()),
+        });
         self
     }
 
@@ -171,7 +177,9 @@ impl ClientBuilder {
     /// [`from_env`](Self::from_env) with another source of variables (tests, config files).
     pub fn from_vars(mut self, var: impl Fn(&str) -> Option<String>) -> Result<Self> {
         if let Some(environment) = var("NORCE_ENVIRONMENT") {
-            let environment = environment.parse::<Environment>().map_err(|e| Error::Config(format!("NORCE_ENVIRONMENT: {e}")))?;
+            let environment = environment
+                .parse::<Environment>()
+                .map_err(|e| Error::Config(format!("NORCE_ENVIRONMENT: {e}")))?;
             self = self.environment(environment);
         }
         if let Some(slug) = var("NORCE_SLUG") {
@@ -200,9 +208,18 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client> {
         let config = |message: String| Error::Config(message);
         let base_url = match &self.target {
-            None => return Err(config("no target: set environment(..) and slug(..), or base_url(..)".into())),
-            Some(Target::Hosted { slug: None, .. }) => return Err(config("environment set without a slug".into())),
-            Some(Target::Hosted { environment, slug: Some(slug) }) => {
+            None => {
+                return Err(config(
+                    "no target: set environment(..) and slug(..), or base_url(..)".into(),
+                ));
+            }
+            Some(Target::Hosted { slug: None, .. }) => {
+                return Err(config("environment set without a slug".into()));
+            }
+            Some(Target::Hosted {
+                environment,
+                slug: Some(slug),
+            }) => {
                 check_slug(slug).map_err(config)?;
                 environment.base_url(slug)
             }
@@ -212,8 +229,10 @@ impl ClientBuilder {
             None => return Err(config("api_key is missing".into())),
             Some(key) => ApiKey::new(key).map_err(|e| config(e.to_string()))?,
         };
-        let merchant = checked_value("merchant", self.merchant.as_deref().unwrap_or("")).map_err(config)?;
-        let channel = checked_value("channel", self.channel.as_deref().unwrap_or("")).map_err(config)?;
+        let merchant =
+            checked_value("merchant", self.merchant.as_deref().unwrap_or("")).map_err(config)?;
+        let channel =
+            checked_value("channel", self.channel.as_deref().unwrap_or("")).map_err(config)?;
         let adapter_id = match &self.adapter_id {
             Some(id) => Some(checked_value("adapter_id", id).map_err(config)?),
             None => None,
@@ -222,7 +241,9 @@ impl ClientBuilder {
             return Err(config("max_response_bytes must be positive".into()));
         }
         if self.retry.max_attempts == 0 {
-            return Err(config("retry_policy.max_attempts must be at least 1".into()));
+            return Err(config(
+                "retry_policy.max_attempts must be at least 1".into(),
+            ));
         }
         if self.request_timeout.is_zero() {
             return Err(config("timeout must be positive".into()));
@@ -232,20 +253,35 @@ impl ClientBuilder {
             None => default_http_client(&self.user_agent, self.connect_timeout).map_err(config)?,
         };
         let settings = Settings {
-            tenant: TenantHeaders { merchant, channel, api_key },
+            tenant: TenantHeaders {
+                merchant,
+                channel,
+                api_key,
+            },
             retry: self.retry,
             request_timeout: self.request_timeout,
             max_response_bytes: self.max_response_bytes,
         };
-        Ok(Client::new_with_client(&base_url, http, RequestContext { settings: Arc::new(settings), adapter_id }))
+        Ok(Client::new_with_client(
+            &base_url,
+            http,
+            RequestContext {
+                settings: Arc::new(settings),
+                adapter_id,
+            },
+        ))
     }
 }
 
-fn default_http_client(user_agent: &str, connect_timeout: Duration) -> std::result::Result<reqwest::Client, String> {
+fn default_http_client(
+    user_agent: &str,
+    connect_timeout: Duration,
+) -> std::result::Result<reqwest::Client, String> {
     // reqwest is built without a bundled crypto provider; install ring once per process
     // (an error only means another provider is already installed, which is fine).
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let user_agent = HeaderValue::from_str(user_agent).map_err(|_| "user_agent is not a valid header value".to_string())?;
+    let user_agent = HeaderValue::from_str(user_agent)
+        .map_err(|_| "user_agent is not a valid header value".to_string())?;
     reqwest::Client::builder()
         .user_agent(user_agent)
         .connect_timeout(connect_timeout)
@@ -256,7 +292,8 @@ fn default_http_client(user_agent: &str, connect_timeout: Duration) -> std::resu
 /// An absolute http(s) URL without query or fragment; plain `http` only to loopback.
 /// Returned without a trailing slash (the generated paths start with one).
 fn checked_base_url(raw: &str) -> std::result::Result<String, String> {
-    let url = url::Url::parse(raw.trim()).map_err(|e| format!("malformed base URL {raw:?}: {e}"))?;
+    let url =
+        url::Url::parse(raw.trim()).map_err(|e| format!("malformed base URL {raw:?}: {e}"))?;
     let loopback = match url.host() {
         Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
@@ -266,11 +303,17 @@ fn checked_base_url(raw: &str) -> std::result::Result<String, String> {
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}
-        "http" => return Err(format!("base URL {raw:?} uses plain http to a non-loopback host; use https")),
+        "http" => {
+            return Err(format!(
+                "base URL {raw:?} uses plain http to a non-loopback host; use https"
+            ));
+        }
         other => return Err(format!("base URL {raw:?} has unsupported scheme {other:?}")),
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("base URL {raw:?} must not have a query or fragment"));
+        return Err(format!(
+            "base URL {raw:?} must not have a query or fragment"
+        ));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err("base URL must not carry credentials; use api_key(..)".to_string());
@@ -316,11 +359,24 @@ mod tests {
 
     #[test]
     fn base_urls_are_checked() {
-        assert_eq!(checked_base_url("https://x.example/checkout/order/").unwrap(), "https://x.example/checkout/order");
-        assert_eq!(checked_base_url("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(
+            checked_base_url("https://x.example/checkout/order/").unwrap(),
+            "https://x.example/checkout/order"
+        );
+        assert_eq!(
+            checked_base_url("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
         assert!(checked_base_url("http://localhost:1/").is_ok());
         assert!(checked_base_url("http://[::1]:1/").is_ok());
-        for bad in ["not a url", "http://example.com", "ftp://x.example", "https://x.example/?a=1", "https://u:p@x.example", "http://10.0.0.1"] {
+        for bad in [
+            "not a url",
+            "http://example.com",
+            "ftp://x.example",
+            "https://x.example/?a=1",
+            "https://u:p@x.example",
+            "http://10.0.0.1",
+        ] {
             assert!(checked_base_url(bad).is_err(), "{bad}");
         }
     }

@@ -42,7 +42,9 @@ impl FromStr for Environment {
             "playground" => Ok(Environment::Playground),
             "stage" => Ok(Environment::Stage),
             "production" | "prod" => Ok(Environment::Production),
-            other => Err(format!("unknown environment {other:?} (expected playground, stage or production)")),
+            other => Err(format!(
+                "unknown environment {other:?} (expected playground, stage or production)"
+            )),
         }
     }
 }
@@ -50,13 +52,17 @@ impl FromStr for Environment {
 /// A tenant slug is one DNS label: lowercase letters, digits and inner hyphens, 1-63 long.
 pub(crate) fn check_slug(slug: &str) -> Result<(), String> {
     let valid = (1..=63).contains(&slug.len())
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-');
     if valid {
         Ok(())
     } else {
-        Err(format!("malformed slug {slug:?}: expected one DNS label of lowercase letters, digits and hyphens"))
+        Err(format!(
+            "malformed slug {slug:?}: expected one DNS label of lowercase letters, digits and hyphens"
+        ))
     }
 }
 
@@ -66,9 +72,18 @@ mod tests {
 
     #[test]
     fn base_urls_follow_norce_naming() {
-        assert_eq!(Environment::Playground.base_url("acme"), "https://acme.api-se.playground.norce.tech/checkout/order");
-        assert_eq!(Environment::Stage.base_url("acme"), "https://acme.api-se.stage.norce.tech/checkout/order");
-        assert_eq!(Environment::Production.base_url("acme"), "https://acme.api-se.norce.tech/checkout/order");
+        assert_eq!(
+            Environment::Playground.base_url("acme"),
+            "https://acme.api-se.playground.norce.tech/checkout/order"
+        );
+        assert_eq!(
+            Environment::Stage.base_url("acme"),
+            "https://acme.api-se.stage.norce.tech/checkout/order"
+        );
+        assert_eq!(
+            Environment::Production.base_url("acme"),
+            "https://acme.api-se.norce.tech/checkout/order"
+        );
     }
 
     #[test]
@@ -80,7 +95,16 @@ mod tests {
     #[test]
     fn slugs_are_single_dns_labels() {
         assert!(check_slug("acme-shop1").is_ok());
-        for bad in ["", "-acme", "acme-", "Acme", "a.b", "a/b", "a b", &"a".repeat(64)] {
+        for bad in [
+            "",
+            "-acme",
+            "acme-",
+            "Acme",
+            "a.b",
+            "a/b",
+            "a b",
+            &"a".repeat(64),
+        ] {
             assert!(check_slug(bad).is_err(), "{bad}");
         }
     }

@@ -29,20 +29,38 @@ pub enum Error {
     Api(#[from] ApiError),
 
     /// A 2xx response whose body is not what the API description documents.
-    #[error("{operation}: HTTP {status} response body is not a valid {expected}: {reason}; body starts with {snippet:?}")]
-    Decode { operation: String, status: StatusCode, expected: &'static str, reason: String, snippet: String },
+    #[error(
+        "{operation}: HTTP {status} response body is not a valid {expected}: {reason}; body starts with {snippet:?}"
+    )]
+    Decode {
+        operation: String,
+        status: StatusCode,
+        expected: &'static str,
+        reason: String,
+        snippet: String,
+    },
 
     /// A response body larger than the configured limit (it was not read whole).
     #[error("{operation}: HTTP {status} response body exceeds the limit of {limit} bytes")]
-    BodyTooLarge { operation: String, status: StatusCode, limit: usize },
+    BodyTooLarge {
+        operation: String,
+        status: StatusCode,
+        limit: usize,
+    },
 
     /// The request (or reading its response) took longer than the configured timeout.
     #[error("{operation}: timed out: {source}")]
-    Timeout { operation: String, source: reqwest::Error },
+    Timeout {
+        operation: String,
+        source: reqwest::Error,
+    },
 
     /// The request could not be sent or its response could not be read.
     #[error("{operation}: transport error: {source}")]
-    Transport { operation: String, source: reqwest::Error },
+    Transport {
+        operation: String,
+        source: reqwest::Error,
+    },
 
     /// The request could not be built (e.g. a body that does not serialize).
     #[error("invalid request: {0}")]
@@ -50,7 +68,10 @@ pub enum Error {
 
     /// A 2xx status the API description does not document for this operation.
     #[error("{operation}: unexpected HTTP {status}")]
-    UnexpectedStatus { operation: String, status: StatusCode },
+    UnexpectedStatus {
+        operation: String,
+        status: StatusCode,
+    },
 }
 
 /// A non-2xx response: status, Norce's `BaseError` when the body is one, and the raw body.
@@ -90,9 +111,9 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } | Error::UnexpectedStatus { status, .. } => {
-                Some(*status)
-            }
+            Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. }
+            | Error::UnexpectedStatus { status, .. } => Some(*status),
             Error::Timeout { source, .. } | Error::Transport { source, .. } => source.status(),
             Error::Config(_) | Error::InvalidRequest(_) => None,
         }
@@ -167,8 +188,18 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 #[derive(Debug)]
 pub(crate) enum Refusal {
     Api(ApiError),
-    Decode { operation: &'static str, status: StatusCode, expected: &'static str, reason: String, snippet: String },
-    TooLarge { operation: &'static str, status: StatusCode, limit: usize },
+    Decode {
+        operation: &'static str,
+        status: StatusCode,
+        expected: &'static str,
+        reason: String,
+        snippet: String,
+    },
+    TooLarge {
+        operation: &'static str,
+        status: StatusCode,
+        limit: usize,
+    },
 }
 
 impl fmt::Display for Refusal {
@@ -184,19 +215,30 @@ impl Refusal {
     fn clone_for_display(&self) -> Error {
         match self {
             Refusal::Api(api) => Error::Api(api.clone()),
-            Refusal::Decode { operation, status, expected, reason, snippet } => Error::Decode {
+            Refusal::Decode {
+                operation,
+                status,
+                expected,
+                reason,
+                snippet,
+            } => Error::Decode {
                 operation: operation.to_string(),
                 status: *status,
                 expected,
                 reason: reason.clone(),
                 snippet: snippet.clone(),
             },
-            Refusal::TooLarge { operation, status, limit } => {
-                Error::BodyTooLarge { operation: operation.to_string(), status: *status, limit: *limit }
-            }
+            Refusal::TooLarge {
+                operation,
+                status,
+                limit,
+            } => Error::BodyTooLarge {
+                operation: operation.to_string(),
+                status: *status,
+                limit: *limit,
+            },
         }
     }
-
 }
 
 /// The operation a response belongs to, recorded by the gate in the response's extensions.
@@ -227,7 +269,11 @@ fn operation_of(error: &reqwest::Error) -> String {
 }
 
 fn transport(operation: String, source: reqwest::Error) -> Error {
-    if source.is_timeout() { Error::Timeout { operation, source } } else { Error::Transport { operation, source } }
+    if source.is_timeout() {
+        Error::Timeout { operation, source }
+    } else {
+        Error::Transport { operation, source }
+    }
 }
 
 fn find_refusal<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a Refusal> {
@@ -246,7 +292,9 @@ impl From<progenitor_client::Error<BaseError>> for Error {
         use progenitor_client::Error as P;
         match error {
             P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest(message),
-            P::CommunicationError(source) | P::InvalidUpgrade(source) => transport(operation_of(&source), source),
+            P::CommunicationError(source) | P::InvalidUpgrade(source) => {
+                transport(operation_of(&source), source)
+            }
             P::ResponseBodyError(source) => match find_refusal(&source) {
                 // The gate refused the body; reqwest wraps our reason, take it back out.
                 Some(refusal) => refusal.clone_for_display(),
@@ -271,8 +319,14 @@ impl From<progenitor_client::Error<BaseError>> for Error {
                 if let Some(api) = response.extensions().get::<ApiError>() {
                     return Error::Api(api.clone());
                 }
-                let operation = response.extensions().get::<OperationTag>().map_or("request", |t| t.0);
-                Error::UnexpectedStatus { operation: operation.to_string(), status: response.status() }
+                let operation = response
+                    .extensions()
+                    .get::<OperationTag>()
+                    .map_or("request", |t| t.0);
+                Error::UnexpectedStatus {
+                    operation: operation.to_string(),
+                    status: response.status(),
+                }
             }
         }
     }

@@ -21,7 +21,11 @@ pub(crate) struct TenantHeaders {
 
 /// Set the tenant headers, the bearer token and, when configured, the adapter id.
 /// Existing values are replaced, never duplicated.
-pub(crate) fn inject(request: &mut Request, tenant: &TenantHeaders, adapter_id: Option<&HeaderValue>) {
+pub(crate) fn inject(
+    request: &mut Request,
+    tenant: &TenantHeaders,
+    adapter_id: Option<&HeaderValue>,
+) {
     let headers = request.headers_mut();
     headers.insert(X_MERCHANT, tenant.merchant.clone());
     headers.insert(X_CHANNEL, tenant.channel.clone());
@@ -43,7 +47,10 @@ pub(crate) fn checked_value(what: &str, value: &str) -> Result<HeaderValue, Stri
         return Err(format!("{what} is missing or empty"));
     }
     if value != value.trim() || !value.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
-        return Err(format!("{what} {:?} is not a valid header value (use visible ASCII, no CR/LF or surrounding spaces)", value.escape_debug().to_string()));
+        return Err(format!(
+            "{what} {:?} is not a valid header value (use visible ASCII, no CR/LF or surrounding spaces)",
+            value.escape_debug().to_string()
+        ));
     }
     HeaderValue::from_str(value).map_err(|_| format!("{what} is not a valid header value"))
 }
@@ -56,7 +63,15 @@ mod tests {
     fn header_values_must_be_visible_ascii() {
         assert!(checked_value("merchant", "norce").is_ok());
         assert!(checked_value("merchant", "my shop").is_ok());
-        for bad in ["", "  ", "a\r\nX-Evil: 1", "tab\there", "bjørn", " lead", "trail "] {
+        for bad in [
+            "",
+            "  ",
+            "a\r\nX-Evil: 1",
+            "tab\there",
+            "bjørn",
+            " lead",
+            "trail ",
+        ] {
             let err = checked_value("merchant", bad).unwrap_err();
             assert!(err.starts_with("merchant"), "{err}");
         }
@@ -70,15 +85,23 @@ mod tests {
             api_key: ApiKey::new("k").unwrap(),
         };
         let mut request = Request::new(reqwest::Method::GET, "http://127.0.0.1/".parse().unwrap());
-        request.headers_mut().insert(X_MERCHANT, HeaderValue::from_static("stale"));
-        request.headers_mut().insert(X_ADAPTER_ID, HeaderValue::from_static("stale"));
+        request
+            .headers_mut()
+            .insert(X_MERCHANT, HeaderValue::from_static("stale"));
+        request
+            .headers_mut()
+            .insert(X_ADAPTER_ID, HeaderValue::from_static("stale"));
         inject(&mut request, &tenant, None);
         assert_eq!(request.headers().get_all(X_MERCHANT).iter().count(), 1);
         assert_eq!(request.headers()[X_MERCHANT], "m");
         assert_eq!(request.headers()[X_CHANNEL], "c");
         assert_eq!(request.headers()[AUTHORIZATION], "Bearer k");
         assert!(request.headers().get(X_ADAPTER_ID).is_none());
-        inject(&mut request, &tenant, Some(&HeaderValue::from_static("adapter")));
+        inject(
+            &mut request,
+            &tenant,
+            Some(&HeaderValue::from_static("adapter")),
+        );
         assert_eq!(request.headers()[X_ADAPTER_ID], "adapter");
     }
 }

@@ -13,7 +13,7 @@ use reqwest::header::HeaderValue;
 use crate::generated::Client;
 use crate::headers::{self, TenantHeaders};
 use crate::retry::{self, RetryPolicy};
-use crate::{error, path_guard, response_gate};
+use crate::{error, operation_table, path_guard, response_gate};
 
 /// Per-client settings shared by all clones.
 pub(crate) struct Settings {
@@ -48,16 +48,31 @@ impl ClientHooks<RequestContext> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        path_guard::check(request.url(), self.baseurl(), info.operation_id).map_err(progenitor_client::Error::InvalidRequest)?;
+        if let Some(operation) = operation_table::operation(info.operation_id) {
+            path_guard::check(request.url(), self.baseurl(), operation)
+                .map_err(progenitor_client::Error::InvalidRequest)?;
+        }
         let context = self.inner();
-        headers::inject(request, &context.settings.tenant, context.adapter_id.as_ref());
-        request.timeout_mut().get_or_insert(context.settings.request_timeout);
+        headers::inject(
+            request,
+            &context.settings.tenant,
+            context.adapter_id.as_ref(),
+        );
+        request
+            .timeout_mut()
+            .get_or_insert(context.settings.request_timeout);
         Ok(())
     }
 
-    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
         let settings = &self.inner().settings;
-        let operation = info.operation_id;
+        // Errors and logs name the spec's operationId, not progenitor's method name.
+        let operation =
+            operation_table::operation(info.operation_id).map_or(info.operation_id, |op| op.id);
         let response = retry::send(self.client(), request, &settings.retry, operation)
             .await
             .map_err(|e| error::tag_transport_error(e, operation))?;

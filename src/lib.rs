@@ -27,9 +27,9 @@
 
 #![forbid(unsafe_code)]
 
-mod builder;
 #[cfg(test)]
 mod build_support;
+mod builder;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod environment;
@@ -44,7 +44,9 @@ mod response_gate;
 mod retry;
 mod secret;
 
-pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT};
+pub use builder::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
+};
 pub use environment::Environment;
 pub use error::{ApiError, Error, Result};
 pub use generated::{ByteStream, Client, ResponseValue, builder as operations, types};

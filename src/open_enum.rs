@@ -68,7 +68,8 @@ impl<E: FromStr> FromStr for OpenEnum<E> {
     type Err = std::convert::Infallible;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(s.parse::<E>().map_or_else(|_| OpenEnum::Unknown(s.to_string()), OpenEnum::Known))
+        Ok(s.parse::<E>()
+            .map_or_else(|_| OpenEnum::Unknown(s.to_string()), OpenEnum::Known))
     }
 }
 
@@ -101,7 +102,10 @@ impl<E: schemars::JsonSchema> schemars::JsonSchema for OpenEnum<E> {
     fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
         use schemars::schema::{InstanceType, SchemaObject, SubschemaValidation};
         let known = generator.subschema_for::<E>();
-        let any_string = SchemaObject { instance_type: Some(InstanceType::String.into()), ..Default::default() };
+        let any_string = SchemaObject {
+            instance_type: Some(InstanceType::String.into()),
+            ..Default::default()
+        };
         SchemaObject {
             subschemas: Some(Box::new(SubschemaValidation {
                 any_of: Some(vec![known, any_string.into()]),
@@ -131,9 +135,17 @@ mod tests {
         let state: OpenEnum<PaymentState> = serde_json::from_str("\"partiallyCaptured\"").unwrap();
         assert_eq!(state, OpenEnum::Unknown("partiallyCaptured".into()));
         assert!(state.is_unknown());
-        assert_eq!(serde_json::to_string(&state).unwrap(), "\"partiallyCaptured\"");
+        assert_eq!(
+            serde_json::to_string(&state).unwrap(),
+            "\"partiallyCaptured\""
+        );
         assert_eq!(state.to_string(), "partiallyCaptured");
-        assert_eq!("partiallyCaptured".parse::<OpenEnum<PaymentState>>().unwrap(), state);
+        assert_eq!(
+            "partiallyCaptured"
+                .parse::<OpenEnum<PaymentState>>()
+                .unwrap(),
+            state
+        );
     }
 
     #[test]
@@ -151,7 +163,10 @@ mod tests {
         });
         let order: crate::types::Order = serde_json::from_value(body.clone()).unwrap();
         let status = &order.state.as_ref().unwrap().current_status;
-        assert_eq!(status.as_ref().unwrap(), &OpenEnum::Unknown("onHold".into()));
+        assert_eq!(
+            status.as_ref().unwrap(),
+            &OpenEnum::Unknown("onHold".into())
+        );
         assert_eq!(serde_json::to_value(&order).unwrap(), body);
     }
 }

@@ -10,4 +10,38 @@ pub(crate) enum SuccessBody {
     Json(fn(&[u8]) -> Result<(), serde_json::Error>),
 }
 
+/// An operation of the spec.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Operation {
+    /// The spec's operationId (`GetCheckoutOrder`).
+    pub(crate) id: &'static str,
+    /// The spec's path template (`/api/v0/checkout/orders/{order_id}`).
+    pub(crate) path: &'static str,
+}
+
+/// The operation behind an id in any casing: the spec's `GetCheckoutOrder` or the
+/// `get_checkout_order` that progenitor hands to the hooks.
+pub(crate) fn operation(id: &str) -> Option<Operation> {
+    let key: String = id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    operation_by_key(&key)
+}
+
 include!(concat!(env!("OUT_DIR"), "/operation_table.rs"));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_casings_find_the_spec_operation() {
+        let op = operation("get_checkout_order").unwrap();
+        assert_eq!(op, operation("GetCheckoutOrder").unwrap());
+        assert_eq!(op.id, "GetCheckoutOrder");
+        assert_eq!(op.path, "/api/v0/checkout/orders/{order_id}");
+        assert!(operation("no_such_operation").is_none());
+    }
+}

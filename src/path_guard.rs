@@ -8,17 +8,20 @@
 
 use url::Url;
 
-use crate::operation_table::path_template;
+use crate::operation_table::Operation;
 
 /// `Ok` when `url` is `base_url` + the operation's template with each `{param}` filled by
 /// exactly one non-empty segment.
-pub(crate) fn check(url: &Url, base_url: &str, operation_id: &str) -> Result<(), String> {
-    let Some(template) = path_template(operation_id) else {
-        return Ok(());
-    };
-    let base_path = Url::parse(base_url).map(|u| u.path().trim_end_matches('/').to_string()).unwrap_or_default();
+pub(crate) fn check(url: &Url, base_url: &str, operation: Operation) -> Result<(), String> {
+    let (operation_id, template) = (operation.id, operation.path);
+    let base_path = Url::parse(base_url)
+        .map(|u| u.path().trim_end_matches('/').to_string())
+        .unwrap_or_default();
     let refuse = || {
-        format!("{operation_id}: a path parameter would change the request path to {:?} (ids must not be empty, \".\" or \"..\")", url.path())
+        format!(
+            "{operation_id}: a path parameter would change the request path to {:?} (ids must not be empty, \".\" or \"..\")",
+            url.path()
+        )
     };
     let Some(rest) = url.path().strip_prefix(base_path.as_str()) else {
         return Err(refuse());
@@ -30,7 +33,11 @@ pub(crate) fn check(url: &Url, base_url: &str, operation_id: &str) -> Result<(),
     }
     for (got, want) in actual.iter().zip(&expected) {
         let is_parameter = want.starts_with('{') && want.ends_with('}');
-        let ok = if is_parameter { !got.is_empty() } else { got == want };
+        let ok = if is_parameter {
+            !got.is_empty()
+        } else {
+            got == want
+        };
         if !ok {
             return Err(refuse());
         }
@@ -41,6 +48,11 @@ pub(crate) fn check(url: &Url, base_url: &str, operation_id: &str) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::operation_table::operation;
+
+    fn check(url: &Url, base_url: &str, id: &str) -> Result<(), String> {
+        super::check(url, base_url, operation(id).unwrap())
+    }
 
     const BASE: &str = "http://127.0.0.1:1/checkout/order";
 
@@ -50,8 +62,22 @@ mod tests {
 
     #[test]
     fn encoded_ids_pass() {
-        assert!(check(&url("/api/v0/checkout/orders/a%2Fb%3Fc"), BASE, "GetCheckoutOrder").is_ok());
-        assert!(check(&url("/api/v0/checkout/orders/o_1/payments/p%20%C3%A5"), BASE, "GetOrderPayment").is_ok());
+        assert!(
+            check(
+                &url("/api/v0/checkout/orders/a%2Fb%3Fc"),
+                BASE,
+                "GetCheckoutOrder"
+            )
+            .is_ok()
+        );
+        assert!(
+            check(
+                &url("/api/v0/checkout/orders/o_1/payments/p%20%C3%A5"),
+                BASE,
+                "GetOrderPayment"
+            )
+            .is_ok()
+        );
         assert!(check(&url("/api/v0/checkout/orders"), BASE, "GetCheckoutOrders").is_ok());
     }
 
@@ -59,10 +85,31 @@ mod tests {
     fn dot_segments_and_empty_ids_are_refused() {
         // What the url crate makes of ids "..", "%2e%2e" and "." once they are in the path.
         assert!(check(&url("/api/v0/checkout/orders/.."), BASE, "GetCheckoutOrder").is_err());
-        assert!(check(&url("/api/v0/checkout/orders/%2e%2e/payments"), BASE, "GetOrderPayments").is_err());
-        assert!(check(&url("/api/v0/checkout/orders/./state"), BASE, "UpdateCheckoutOrderState").is_err());
+        assert!(
+            check(
+                &url("/api/v0/checkout/orders/%2e%2e/payments"),
+                BASE,
+                "GetOrderPayments"
+            )
+            .is_err()
+        );
+        assert!(
+            check(
+                &url("/api/v0/checkout/orders/./state"),
+                BASE,
+                "UpdateCheckoutOrderState"
+            )
+            .is_err()
+        );
         assert!(check(&url("/api/v0/checkout/orders/"), BASE, "GetCheckoutOrder").is_err());
-        assert!(check(&url("/api/v0/checkout/orders//payments"), BASE, "GetOrderPayments").is_err());
+        assert!(
+            check(
+                &url("/api/v0/checkout/orders//payments"),
+                BASE,
+                "GetOrderPayments"
+            )
+            .is_err()
+        );
     }
 
     #[test]

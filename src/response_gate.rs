@@ -19,9 +19,12 @@ use crate::error::{ApiError, OperationTag, Refusal, snippet, tag_transport_error
 use crate::operation_table::{SuccessBody, success_body};
 use crate::types::BaseError;
 
-
 /// Read, check and re-wrap `response`. A transport error while reading is returned as is.
-pub(crate) async fn screen(response: Response, operation: &'static str, limit: usize) -> reqwest::Result<Response> {
+pub(crate) async fn screen(
+    response: Response,
+    operation: &'static str,
+    limit: usize,
+) -> reqwest::Result<Response> {
     let status = response.status();
     let (mut parts, body) = http::Response::<Body>::from(response).into_parts();
     parts.extensions.insert(OperationTag(operation));
@@ -31,9 +34,22 @@ pub(crate) async fn screen(response: Response, operation: &'static str, limit: u
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
         .is_some_and(|length| length > limit as u64);
-    let read = if declared_too_large { None } else { read_limited(body, limit).await.map_err(|e| tag_transport_error(e, operation))? };
+    let read = if declared_too_large {
+        None
+    } else {
+        read_limited(body, limit)
+            .await
+            .map_err(|e| tag_transport_error(e, operation))?
+    };
     let Some(bytes) = read else {
-        return Ok(refused(parts, Refusal::TooLarge { operation, status, limit }));
+        return Ok(refused(
+            parts,
+            Refusal::TooLarge {
+                operation,
+                status,
+                limit,
+            },
+        ));
     };
 
     if !status.is_success() {
@@ -49,7 +65,11 @@ pub(crate) async fn screen(response: Response, operation: &'static str, limit: u
     }
 
     if let Some(SuccessBody::Json(decode)) = success_body(operation, status.as_u16()) {
-        let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let problem = if !content_type.is_empty() && !is_json(content_type) {
             Some(format!("unexpected content type {content_type:?}"))
         } else if bytes.is_empty() {
@@ -58,8 +78,13 @@ pub(crate) async fn screen(response: Response, operation: &'static str, limit: u
             decode(&bytes).err().map(|e| e.to_string())
         };
         if let Some(reason) = problem {
-            let refusal =
-                Refusal::Decode { operation, status, expected: "JSON body of the documented type", reason, snippet: snippet(&bytes) };
+            let refusal = Refusal::Decode {
+                operation,
+                status,
+                expected: "JSON body of the documented type",
+                reason,
+                snippet: snippet(&bytes),
+            };
             return Ok(refused(parts, refusal));
         }
     }
@@ -91,7 +116,12 @@ fn decode_base_error(bytes: &[u8]) -> Option<BaseError> {
 }
 
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
 
@@ -100,7 +130,6 @@ fn refused(parts: http::response::Parts, refusal: Refusal) -> Response {
     let failing = futures_util::stream::once(async move { Err::<Bytes, Refusal>(refusal) });
     http::Response::from_parts(parts, Body::wrap_stream(failing)).into()
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -127,10 +156,18 @@ mod tests {
 
     #[test]
     fn the_table_knows_documented_success_bodies() {
-        assert!(matches!(success_body("GetCheckoutOrder", 200), Some(SuccessBody::Json(_))));
-        assert!(matches!(success_body("DeleteCheckoutOrder", 204), Some(SuccessBody::Empty)));
+        assert!(matches!(
+            success_body("GetCheckoutOrder", 200),
+            Some(SuccessBody::Json(_))
+        ));
+        assert!(matches!(
+            success_body("DeleteCheckoutOrder", 204),
+            Some(SuccessBody::Empty)
+        ));
         assert!(success_body("GetCheckoutOrder", 299).is_none());
-        let Some(SuccessBody::Json(decode)) = success_body("GetOrderPayments", 200) else { panic!() };
+        let Some(SuccessBody::Json(decode)) = success_body("GetOrderPayments", 200) else {
+            panic!()
+        };
         assert!(decode(br#"[{"id":"p_1","state":"brandNewState"}]"#).is_ok());
         assert!(decode(br#"{"id":"p_1"}"#).is_err());
     }

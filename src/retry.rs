@@ -52,18 +52,27 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Every request is sent exactly once.
     pub fn disabled() -> Self {
-        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
     }
 
     fn may_retry(&self, method: &Method) -> bool {
-        let idempotent = matches!(*method, Method::GET | Method::PUT | Method::DELETE | Method::HEAD | Method::OPTIONS);
+        let idempotent = matches!(
+            *method,
+            Method::GET | Method::PUT | Method::DELETE | Method::HEAD | Method::OPTIONS
+        );
         self.max_attempts > 1 && (idempotent || self.retry_non_idempotent)
     }
 
     /// The full-jitter backoff before attempt `next_attempt` (2 = the first retry).
     fn backoff(&self, next_attempt: u32) -> Duration {
         let exponent = next_attempt.saturating_sub(2).min(20);
-        let ceiling = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(1 << exponent)
+            .min(self.max_backoff);
         ceiling.mul_f64(fastrand::f64())
     }
 }
@@ -79,7 +88,12 @@ fn is_retryable_error(error: &reqwest::Error) -> bool {
 
 /// The wait a `Retry-After` header asks for: delay-seconds or an HTTP-date.
 pub(crate) fn retry_after(response: &Response, now: SystemTime) -> Option<Duration> {
-    let value = response.headers().get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = response
+        .headers()
+        .get(header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -101,22 +115,34 @@ pub(crate) async fn send(
     let mut delay = Duration::ZERO;
     let mut original = Some(request);
     loop {
-        tracing::debug!(operation, attempt, delay_ms = delay.as_millis() as u64, "sending request");
+        tracing::debug!(
+            operation,
+            attempt,
+            delay_ms = delay.as_millis() as u64,
+            "sending request"
+        );
         let last_attempt = !retry_allowed || attempt >= policy.max_attempts;
-        let this = if last_attempt { original.take() } else { original.as_ref().and_then(Request::try_clone) };
+        let this = if last_attempt {
+            original.take()
+        } else {
+            original.as_ref().and_then(Request::try_clone)
+        };
         let this = this.expect("the original request is kept until the last attempt");
         let outcome = client.execute(this).await;
 
         let wanted = match &outcome {
-            Ok(response) if is_retryable_status(response.status()) => match retry_after(response, SystemTime::now()) {
-                Some(asked) if asked > policy.max_retry_after => None,
-                Some(asked) => Some(asked),
-                None => Some(policy.backoff(attempt + 1)),
-            },
+            Ok(response) if is_retryable_status(response.status()) => {
+                match retry_after(response, SystemTime::now()) {
+                    Some(asked) if asked > policy.max_retry_after => None,
+                    Some(asked) => Some(asked),
+                    None => Some(policy.backoff(attempt + 1)),
+                }
+            }
             Err(error) if is_retryable_error(error) => Some(policy.backoff(attempt + 1)),
             _ => None,
         };
-        let next = wanted.filter(|wait| !last_attempt && started.elapsed() + *wait <= policy.total_budget);
+        let next =
+            wanted.filter(|wait| !last_attempt && started.elapsed() + *wait <= policy.total_budget);
         let Some(wait) = next else {
             if let Some(reason) = wanted.map(|_| describe(&outcome)) {
                 tracing::warn!(operation, attempt, %reason, "giving up after retryable failure");
@@ -153,14 +179,21 @@ mod tests {
         for m in [Method::POST, Method::PATCH] {
             assert!(!policy.may_retry(&m), "{m}");
         }
-        let opted_in = RetryPolicy { retry_non_idempotent: true, ..RetryPolicy::default() };
+        let opted_in = RetryPolicy {
+            retry_non_idempotent: true,
+            ..RetryPolicy::default()
+        };
         assert!(opted_in.may_retry(&Method::POST));
         assert!(!RetryPolicy::disabled().may_retry(&Method::GET));
     }
 
     #[test]
     fn backoff_is_full_jitter_under_an_exponential_ceiling() {
-        let policy = RetryPolicy { initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_secs(1), ..RetryPolicy::default() };
+        let policy = RetryPolicy {
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+            ..RetryPolicy::default()
+        };
         for _ in 0..200 {
             assert!(policy.backoff(2) <= Duration::from_millis(100));
             assert!(policy.backoff(3) <= Duration::from_millis(200));
@@ -178,19 +211,33 @@ mod tests {
             assert!(is_retryable_status(StatusCode::from_u16(s).unwrap()), "{s}");
         }
         for s in [200, 400, 401, 404, 409, 501] {
-            assert!(!is_retryable_status(StatusCode::from_u16(s).unwrap()), "{s}");
+            assert!(
+                !is_retryable_status(StatusCode::from_u16(s).unwrap()),
+                "{s}"
+            );
         }
     }
 
     #[test]
     fn retry_after_reads_seconds_and_http_dates() {
         let response = |value: &str| -> Response {
-            http::Response::builder().status(503).header("retry-after", value).body("").unwrap().into()
+            http::Response::builder()
+                .status(503)
+                .header("retry-after", value)
+                .body("")
+                .unwrap()
+                .into()
         };
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(retry_after(&response("2"), now), Some(Duration::from_secs(2)));
+        assert_eq!(
+            retry_after(&response("2"), now),
+            Some(Duration::from_secs(2))
+        );
         let later = httpdate::fmt_http_date(now + Duration::from_secs(7));
-        assert_eq!(retry_after(&response(&later), now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            retry_after(&response(&later), now),
+            Some(Duration::from_secs(7))
+        );
         let past = httpdate::fmt_http_date(now - Duration::from_secs(7));
         assert_eq!(retry_after(&response(&past), now), Some(Duration::ZERO));
         assert_eq!(retry_after(&response("soon"), now), None);

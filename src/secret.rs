@@ -25,7 +25,8 @@ impl ApiKey {
         if !token.bytes().all(|b| b.is_ascii_graphic()) {
             return Err("the API key contains characters that are not visible ASCII");
         }
-        let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| "the API key is not a valid header value")?;
+        let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+            .map_err(|_| "the API key is not a valid header value")?;
         value.set_sensitive(true);
         Ok(ApiKey(value))
     }

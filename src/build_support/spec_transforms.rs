@@ -55,14 +55,23 @@ fn is_injected_header(parameter: &Value, spec_parameters: Option<&Map<String, Va
         None => parameter,
     };
     let location = resolved.get("in").and_then(Value::as_str);
-    let name = resolved.get("name").and_then(Value::as_str).unwrap_or_default();
-    location == Some("header") && INJECTED_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
+    let name = resolved
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    location == Some("header")
+        && INJECTED_HEADERS
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
 }
 
 /// Transform 1: remove the injected header parameters from every operation and path item.
 /// Returns how many parameter entries were removed.
 pub fn drop_injected_headers(spec: &mut Value) -> usize {
-    let component_parameters = spec.pointer("/components/parameters").and_then(Value::as_object).cloned();
+    let component_parameters = spec
+        .pointer("/components/parameters")
+        .and_then(Value::as_object)
+        .cloned();
     let mut dropped = 0;
     let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
         return 0;
@@ -84,7 +93,10 @@ pub fn drop_injected_headers(spec: &mut Value) -> usize {
         }
     }
     // The shared definitions themselves go too, so nothing generated can refer to them.
-    if let Some(params) = spec.pointer_mut("/components/parameters").and_then(Value::as_object_mut) {
+    if let Some(params) = spec
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
         let all = params.clone();
         params.retain(|_, p| !is_injected_header(p, Some(&all)));
     }
@@ -110,13 +122,21 @@ pub fn relax_read_only_required(spec: &mut Value) -> usize {
                 .unwrap_or_default();
             if let Some(Value::Array(required)) = object.get_mut("required") {
                 let before = required.len();
-                required.retain(|name| !name.as_str().is_some_and(|n| read_only.iter().any(|r| r == n)));
+                required.retain(|name| {
+                    !name
+                        .as_str()
+                        .is_some_and(|n| read_only.iter().any(|r| r == n))
+                });
                 relaxed += before - required.len();
                 if required.is_empty() {
                     object.remove("required");
                 }
             }
-            relaxed + object.values_mut().map(relax_read_only_required).sum::<usize>()
+            relaxed
+                + object
+                    .values_mut()
+                    .map(relax_read_only_required)
+                    .sum::<usize>()
         }
         Value::Array(items) => items.iter_mut().map(relax_read_only_required).sum(),
         _ => 0,
@@ -127,12 +147,17 @@ pub fn relax_read_only_required(spec: &mut Value) -> usize {
 /// (a plain string schema carrying `x-open-enum`), which build.rs replaces with
 /// `OpenEnum<E>`. Returns the `(OpenE, E)` pairs.
 pub fn open_enums(spec: &mut Value) -> Vec<(String, String)> {
-    let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else {
+    let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
         return Vec::new();
     };
     let enums: Vec<String> = schemas
         .iter()
-        .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("string") && s.get("enum").is_some())
+        .filter(|(_, s)| {
+            s.get("type").and_then(Value::as_str) == Some("string") && s.get("enum").is_some()
+        })
         .map(|(name, _)| name.clone())
         .collect();
     let mut pairs = Vec::new();
@@ -192,7 +217,10 @@ mod tests {
         assert_eq!(dropped, 34 * 3);
         for header in INJECTED_HEADERS {
             assert!(!mentions(&spec["paths"], header), "{header} still in paths");
-            assert!(!mentions(&spec["components"], header), "{header} still in components");
+            assert!(
+                !mentions(&spec["components"], header),
+                "{header} still in components"
+            );
         }
         // Other parameters survive.
         let get_orders = &spec["paths"]["/api/v0/checkout/orders"]["get"]["parameters"];
@@ -206,21 +234,40 @@ mod tests {
             "get": {"parameters": [{"name": "x-adapterid", "in": "header"}, {"name": "x-merchant", "in": "query"}]}
         }}});
         assert_eq!(drop_injected_headers(&mut spec), 2);
-        assert_eq!(spec["paths"]["/a"]["parameters"], json!([{"name": "id", "in": "path"}]));
+        assert_eq!(
+            spec["paths"]["/a"]["parameters"],
+            json!([{"name": "id", "in": "path"}])
+        );
         // A *query* parameter that happens to share the name is not a header: kept.
-        assert_eq!(spec["paths"]["/a"]["get"]["parameters"], json!([{"name": "x-merchant", "in": "query"}]));
+        assert_eq!(
+            spec["paths"]["/a"]["get"]["parameters"],
+            json!([{"name": "x-merchant", "in": "query"}])
+        );
     }
 
     #[test]
     fn read_only_properties_are_no_longer_required() {
         let mut spec = vendored();
-        assert_eq!(spec["components"]["schemas"]["Order"]["required"], json!(["merchant", "channel"]));
+        assert_eq!(
+            spec["components"]["schemas"]["Order"]["required"],
+            json!(["merchant", "channel"])
+        );
         let relaxed = relax_read_only_required(&mut spec);
         assert!(relaxed >= 2);
-        assert!(spec["components"]["schemas"]["Order"].get("required").is_none());
+        assert!(
+            spec["components"]["schemas"]["Order"]
+                .get("required")
+                .is_none()
+        );
         // Writable required properties stay required.
-        assert_eq!(spec["components"]["schemas"]["Shipping"]["required"], json!(["total", "vatRate"]));
-        assert_eq!(spec["components"]["schemas"]["PaymentAction"]["required"], json!(["adapterId", "type", "url"]));
+        assert_eq!(
+            spec["components"]["schemas"]["Shipping"]["required"],
+            json!(["total", "vatRate"])
+        );
+        assert_eq!(
+            spec["components"]["schemas"]["PaymentAction"]["required"],
+            json!(["adapterId", "type", "url"])
+        );
     }
 
     #[test]
@@ -234,14 +281,25 @@ mod tests {
         // The strict enum is kept (it becomes `types::OrderStatus`)...
         assert!(schemas["OrderStatus"]["enum"].as_array().unwrap().len() >= 6);
         // ...and every use points at the stand-in.
-        assert!(!spec.to_string().contains("\"#/components/schemas/OrderStatus\""));
+        assert!(
+            !spec
+                .to_string()
+                .contains("\"#/components/schemas/OrderStatus\"")
+        );
         assert_eq!(
             schemas["State"]["properties"]["currentStatus"]["allOf"][0]["$ref"],
             json!("#/components/schemas/OpenOrderStatus")
         );
         let status_param = &spec["paths"]["/api/v0/checkout/orders"]["get"]["parameters"];
-        assert!(status_param.to_string().contains("#/components/schemas/OpenOrderStatus"));
-        assert_eq!(schemas["OpenOrderStatus"], json!({"type": "string", "x-open-enum": "OrderStatus"}));
+        assert!(
+            status_param
+                .to_string()
+                .contains("#/components/schemas/OpenOrderStatus")
+        );
+        assert_eq!(
+            schemas["OpenOrderStatus"],
+            json!({"type": "string", "x-open-enum": "OrderStatus"})
+        );
     }
 
     #[test]
@@ -252,8 +310,14 @@ mod tests {
             "Paint": {"properties": {"c": {"$ref": "#/components/schemas/Color"}}}
         }}});
         assert!(open_enums(&mut spec).is_empty());
-        assert_eq!(spec["components"]["schemas"]["OpenColor"], json!({"type": "object"}));
-        assert_eq!(spec["components"]["schemas"]["Paint"]["properties"]["c"]["$ref"], json!("#/components/schemas/Color"));
+        assert_eq!(
+            spec["components"]["schemas"]["OpenColor"],
+            json!({"type": "object"})
+        );
+        assert_eq!(
+            spec["components"]["schemas"]["Paint"]["properties"]["c"]["$ref"],
+            json!("#/components/schemas/Color")
+        );
     }
 
     #[test]

@@ -41,7 +41,10 @@ impl Emulator {
                 })
                 .await;
         });
-        Ok(Emulator { addr, shutdown: Some(tx) })
+        Ok(Emulator {
+            addr,
+            shutdown: Some(tx),
+        })
     }
 
     /// The base URL (`http://127.0.0.1:PORT`).
