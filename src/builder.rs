@@ -347,6 +347,11 @@ impl Client {
         client
     }
 
+    /// The base URL requests go to (without a trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.baseurl
+    }
+
     /// The `x-adapterid` this handle sends, if any.
     pub fn adapter_id(&self) -> Option<&str> {
         self.inner.adapter_id.as_ref().and_then(|v| v.to_str().ok())
