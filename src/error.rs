@@ -66,6 +66,11 @@ pub enum Error {
     #[error("invalid request: {0}")]
     InvalidRequest(String),
 
+    /// A value rejected by a constraint of the spec (pattern, length) when converting it
+    /// into a model type, e.g. `"sek!".parse::<types::OrderCurrency>()`.
+    #[error("invalid value: {0}")]
+    InvalidValue(String),
+
     /// A 2xx status the API description does not document for this operation.
     #[error("{operation}: unexpected HTTP {status}")]
     UnexpectedStatus {
@@ -115,7 +120,7 @@ impl Error {
             | Error::BodyTooLarge { status, .. }
             | Error::UnexpectedStatus { status, .. } => Some(*status),
             Error::Timeout { source, .. } | Error::Transport { source, .. } => source.status(),
-            Error::Config(_) | Error::InvalidRequest(_) => None,
+            Error::Config(_) | Error::InvalidRequest(_) | Error::InvalidValue(_) => None,
         }
     }
 
@@ -128,7 +133,7 @@ impl Error {
             | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
             | Error::UnexpectedStatus { operation, .. } => Some(operation),
-            Error::Config(_) | Error::InvalidRequest(_) => None,
+            Error::Config(_) | Error::InvalidRequest(_) | Error::InvalidValue(_) => None,
         }
     }
 
@@ -285,6 +290,12 @@ fn find_refusal<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a 
         current = e.source();
     }
     None
+}
+
+impl From<crate::types::error::ConversionError> for Error {
+    fn from(error: crate::types::error::ConversionError) -> Self {
+        Error::InvalidValue(error.to_string())
+    }
 }
 
 impl From<progenitor_client::Error<BaseError>> for Error {

@@ -58,3 +58,8 @@ pub use secret::ApiKey;
 
 /// The upstream build of the vendored spec this crate was generated from.
 pub const UPSTREAM_BUILD: &str = env!("NORCE_UPSTREAM_BUILD");
+
+/// Compiles the README's Rust snippets as doctests, so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
