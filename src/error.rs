@@ -209,7 +209,7 @@ pub(crate) enum Refusal {
 
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&Error::from(self.clone_for_display()).to_string())
+        f.write_str(&self.to_error().to_string())
     }
 }
 
@@ -217,7 +217,7 @@ impl std::error::Error for Refusal {}
 
 impl Refusal {
     /// The public error this refusal stands for.
-    fn clone_for_display(&self) -> Error {
+    fn to_error(&self) -> Error {
         match self {
             Refusal::Api(api) => Error::Api(api.clone()),
             Refusal::Decode {
@@ -308,7 +308,7 @@ impl From<progenitor_client::Error<BaseError>> for Error {
             }
             P::ResponseBodyError(source) => match find_refusal(&source) {
                 // The gate refused the body; reqwest wraps our reason, take it back out.
-                Some(refusal) => refusal.clone_for_display(),
+                Some(refusal) => refusal.to_error(),
                 None => transport(operation_of(&source), source),
             },
             // The gate turns every non-2xx into a refusal first, so these two only appear for

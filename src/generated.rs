@@ -17,7 +17,17 @@ mod tests {
 
     #[test]
     fn no_generated_item_mentions_the_injected_headers() {
-        for needle in ["x-merchant", "x-channel", "x-adapterid", "x_merchant", "x_channel", "x_adapterid", "XMerchant", "XChannel", "XAdapterId"] {
+        for needle in [
+            "x-merchant",
+            "x-channel",
+            "x-adapterid",
+            "x_merchant",
+            "x_channel",
+            "x_adapterid",
+            "XMerchant",
+            "XChannel",
+            "XAdapterId",
+        ] {
             assert!(!CODE.contains(needle), "generated code mentions {needle}");
         }
     }
@@ -25,7 +35,8 @@ mod tests {
     #[test]
     fn an_order_can_be_created_without_server_set_fields() {
         // merchant and channel are readOnly: the request must not have to carry them.
-        let order: super::types::Order = super::types::builder::Order::default().try_into().unwrap();
+        let order: super::types::Order =
+            super::types::builder::Order::default().try_into().unwrap();
         assert_eq!(serde_json::to_value(&order).unwrap(), serde_json::json!({}));
     }
 

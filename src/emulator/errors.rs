@@ -76,7 +76,11 @@ pub(crate) struct ApiFailure {
 
 impl ApiFailure {
     pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiFailure { status, code, message: message.into() }
+        ApiFailure {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -89,7 +93,11 @@ impl ApiFailure {
 
     /// 404 for a missing `what` (`"Order"`, `"Payment"`, ...) with id `id`.
     pub(crate) fn not_found(code: &'static str, what: &str, id: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, code, format!("{what} with id:{id} not found."))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            code,
+            format!("{what} with id:{id} not found."),
+        )
     }
 
     pub(crate) fn order_not_found(id: &str) -> Self {
@@ -104,14 +112,21 @@ impl IntoResponse for ApiFailure {
         } else {
             tracing::debug!(status = %self.status, code = self.code, message = %self.message, "request refused");
         }
-        let body = BaseError { code: Some(self.code.to_string()), message: Some(self.message) };
+        let body = BaseError {
+            code: Some(self.code.to_string()),
+            message: Some(self.message),
+        };
         (self.status, Json(body)).into_response()
     }
 }
 
 /// The 404 for unknown routes.
 pub(crate) async fn route_not_found(request: Request) -> ApiFailure {
-    ApiFailure::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, format!("no route for {} {}", request.method(), request.uri().path()))
+    ApiFailure::new(
+        StatusCode::NOT_FOUND,
+        codes::NOT_FOUND,
+        format!("no route for {} {}", request.method(), request.uri().path()),
+    )
 }
 
 /// The 405 for known routes with another method.
@@ -119,7 +134,11 @@ pub(crate) async fn method_not_allowed(request: Request) -> ApiFailure {
     ApiFailure::new(
         StatusCode::METHOD_NOT_ALLOWED,
         codes::METHOD_NOT_ALLOWED,
-        format!("{} is not allowed on {}", request.method(), request.uri().path()),
+        format!(
+            "{} is not allowed on {}",
+            request.method(),
+            request.uri().path()
+        ),
     )
 }
 
@@ -135,7 +154,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiFailure> {
         match read_json(request, state).await? {
             Some(value) => Ok(JsonBody(value)),
-            None => Err(ApiFailure::bad_request(codes::INVALID_BODY, "a JSON request body is required")),
+            None => Err(ApiFailure::bad_request(
+                codes::INVALID_BODY,
+                "a JSON request body is required",
+            )),
         }
     }
 }
@@ -144,15 +166,25 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
     type Rejection = ApiFailure;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiFailure> {
-        Ok(OptionalJsonBody(read_json(request, state).await?.unwrap_or_default()))
+        Ok(OptionalJsonBody(
+            read_json(request, state).await?.unwrap_or_default(),
+        ))
     }
 }
 
 /// The body decoded as `T`, `None` when it is empty. The size limit is axum's
 /// `DefaultBodyLimit` (set from `EmulatorConfig::max_body_bytes`).
-async fn read_json<S: Send + Sync, T: DeserializeOwned>(request: Request, state: &S) -> Result<Option<T>, ApiFailure> {
-    let content_type = request.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap_or("").to_string());
-    let bytes = Bytes::from_request(request, state).await.map_err(bytes_rejection)?;
+async fn read_json<S: Send + Sync, T: DeserializeOwned>(
+    request: Request,
+    state: &S,
+) -> Result<Option<T>, ApiFailure> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("").to_string());
+    let bytes = Bytes::from_request(request, state)
+        .await
+        .map_err(bytes_rejection)?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
@@ -173,9 +205,16 @@ async fn read_json<S: Send + Sync, T: DeserializeOwned>(request: Request, state:
 
 fn bytes_rejection(rejection: BytesRejection) -> ApiFailure {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiFailure::new(StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE, "the request body exceeds the size limit")
+        ApiFailure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            codes::PAYLOAD_TOO_LARGE,
+            "the request body exceeds the size limit",
+        )
     } else {
-        ApiFailure::bad_request(codes::INVALID_BODY, format!("cannot read the request body: {}", rejection.body_text()))
+        ApiFailure::bad_request(
+            codes::INVALID_BODY,
+            format!("cannot read the request body: {}", rejection.body_text()),
+        )
     }
 }
 
@@ -185,7 +224,12 @@ fn json_rejection(rejection: JsonRejection) -> ApiFailure {
 }
 
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
 
@@ -198,7 +242,10 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Ids<T> 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiFailure> {
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(ids)) => Ok(Ids(ids)),
-            Err(rejection) => Err(ApiFailure::bad_request(codes::INVALID_PATH, rejection.body_text())),
+            Err(rejection) => Err(ApiFailure::bad_request(
+                codes::INVALID_PATH,
+                rejection.body_text(),
+            )),
         }
     }
 }

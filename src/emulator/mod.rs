@@ -1,62 +1,276 @@
-//! An in-memory emulator of the Order Management API (feature `emulator`).
+//! An offline, in-memory emulator of the Norce Checkout Order Management API (feature
+//! `emulator`), for development and tests without credentials or network.
 //!
-//! Work in progress: the server starts and answers every request with 404.
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use norce_checkout_order::emulator::Emulator;
+//!
+//! let emu = Emulator::start().await?; // 127.0.0.1 on an ephemeral port
+//! let client = emu.client("my-merchant", "se")?; // or Client::builder().base_url(emu.url())...
+//! let id = client.create_checkout_order().send().await?.into_inner();
+//! assert!(id.starts_with("o_"));
+//! # Ok(()) }
+//! ```
+//!
+//! It serves all 34 operations of the vendored build under `/api/v0/checkout/orders` with
+//! axum, using the generated models ([`crate::types`]) as request and response bodies, so
+//! it follows the spec when the spec changes. The binary `norce-emulator` serves it on a
+//! given loopback address.
+//!
+//! What it implements:
+//! - **Auth and tenancy**: `Authorization: Bearer <token>` on every request (any non-empty
+//!   token unless [`EmulatorConfig::token`] lists the accepted ones), else 401; an order
+//!   belongs to the `(x-merchant, x-channel)` that created it, and any other tenant gets
+//!   404 for it and never sees it in lists.
+//! - **Orders**: Norce-style ids (`o_`, `p_`, `s_`, `ci_`, `oc_`, `oh_`, `on_`, `pa_` and 26
+//!   letters), `created`/`lastModified`, state transitions recorded in `state.transitions`
+//!   and checked against the table in [`state_machine`], `total` = cart total + shipping
+//!   totals unless the client sent one on create.
+//! - **Lists**: offset/limit pagination and the documented filters (`src/emulator/query.rs`).
+//! - **Errors**: `BaseError {code, message}` with the stable codes of [`codes`]; bad JSON
+//!   or wrong types are 400 `invalid-body` naming the field; bodies over
+//!   [`EmulatorConfig::max_body_bytes`] are 413; a refused request changes nothing.
+//! - **Concurrency**: one lock per order, all-or-nothing writes (`src/emulator/store.rs`).
+//!
+//! What it does not do: it never calls hooks, notifications or validation callbacks (it
+//! stores them; `Validate` runs built-in checks instead, see [`state_machine`]), talks to
+//! no payment or shipping provider, keeps nothing on disk, and knows only what the spec
+//! and the reference notes say about Norce's behaviour.
+
+mod errors;
+mod query;
+mod routes;
+pub mod state_machine;
+mod store;
+
+pub use errors::codes;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
-use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
-/// Why the emulator could not start.
+use crate::types::Order;
+use crate::{Client, Result as ClientResult};
+
+pub use store::ChangeRecord;
+
+/// The token [`Emulator::client`] sends when the emulator accepts any token.
+pub const DEFAULT_TOKEN: &str = "emulator-token";
+
+/// How long [`Emulator::shutdown`] waits for open connections before dropping them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Settings of an [`Emulator`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct EmulatorConfig {
+    tokens: Vec<String>,
+    max_body_bytes: usize,
+    default_page_limit: usize,
+    max_page_limit: usize,
+}
+
+impl Default for EmulatorConfig {
+    /// Any non-empty token, 1 MiB bodies, pages of 20 (at most 1,000).
+    fn default() -> Self {
+        EmulatorConfig {
+            tokens: Vec::new(),
+            max_body_bytes: 1024 * 1024,
+            default_page_limit: 20,
+            max_page_limit: 1000,
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// Accept this bearer token (repeatable). With none, any non-empty token is accepted.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.tokens.push(token.into());
+        self
+    }
+
+    /// Largest request body accepted; larger ones get 413 (default 1 MiB).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// `limit` of `GetCheckoutOrders` when the request has none (default 20).
+    pub fn default_page_limit(mut self, limit: usize) -> Self {
+        self.default_page_limit = limit;
+        self
+    }
+
+    /// Largest `limit` of `GetCheckoutOrders`; larger ones are capped (default 1,000).
+    pub fn max_page_limit(mut self, limit: usize) -> Self {
+        self.max_page_limit = limit;
+        self
+    }
+
+    pub(crate) fn accepts(&self, token: &str) -> bool {
+        self.tokens.is_empty() || self.tokens.iter().any(|t| t == token)
+    }
+}
+
+/// Why the emulator could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EmulatorError {
-    /// The address is not a loopback address.
-    #[error("refusing to listen on {0}: the emulator serves loopback addresses only")]
+    /// The emulator serves loopback addresses only.
+    #[error(
+        "refusing to listen on {0}: the emulator serves loopback addresses only (127.0.0.0/8, ::1)"
+    )]
     NotLoopback(SocketAddr),
     /// Binding or serving failed.
     #[error("emulator I/O error: {0}")]
     Io(#[from] std::io::Error),
 }
 
-/// A running emulator.
+/// A running emulator; it stops when dropped (or with [`shutdown`](Self::shutdown)).
 #[derive(Debug)]
 pub struct Emulator {
     addr: SocketAddr,
+    config: Arc<EmulatorConfig>,
+    store: Arc<store::Store>,
     shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl std::fmt::Debug for store::Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("orders", &self.len())
+            .finish()
+    }
 }
 
 impl Emulator {
-    /// Start on an ephemeral loopback port.
+    /// Start with the default configuration on `127.0.0.1` and an ephemeral port.
     pub async fn start() -> Result<Emulator, EmulatorError> {
-        let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        Self::start_with(EmulatorConfig::default()).await
+    }
+
+    /// Start with `config` on `127.0.0.1` and an ephemeral port.
+    pub async fn start_with(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
+        Self::bind(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
+    }
+
+    /// Start on `addr`, which must be a loopback address (port 0 picks a free port).
+    pub async fn bind(addr: SocketAddr, config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
+        if !addr.ip().is_loopback() {
+            return Err(EmulatorError::NotLoopback(addr));
+        }
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, Router::new())
-                .with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                })
-                .await;
+        let config = Arc::new(config);
+        let store = Arc::new(store::Store::default());
+        let app = routes::router(routes::AppState {
+            store: Arc::clone(&store),
+            config: Arc::clone(&config),
         });
+        let (shutdown, signal) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = signal.await;
+                })
+                .await
+        });
+        tracing::info!(%addr, "Order API emulator listening");
         Ok(Emulator {
             addr,
-            shutdown: Some(tx),
+            config,
+            store,
+            shutdown: Some(shutdown),
+            task: Some(task),
         })
     }
 
-    /// The base URL (`http://127.0.0.1:PORT`).
+    /// The base URL to give the client (`http://127.0.0.1:PORT`).
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The address the emulator listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// A client for this emulator and tenant, with an accepted token.
+    pub fn client(&self, merchant: &str, channel: &str) -> ClientResult<Client> {
+        let token = self
+            .config
+            .tokens
+            .first()
+            .map_or(DEFAULT_TOKEN, String::as_str);
+        Client::builder()
+            .base_url(self.url())
+            .api_key(token)
+            .merchant(merchant)
+            .channel(channel)
+            .build()
+    }
+
+    /// The recorded changes of order `order_id` (any tenant), oldest first; `None` when
+    /// there is no such order. Each carries the request's `x-adapterid`.
+    pub fn changes(&self, order_id: &str) -> Option<Vec<ChangeRecord>> {
+        self.store.changes(order_id)
+    }
+
+    /// The stored order `order_id` (any tenant), for assertions.
+    pub fn order(&self, order_id: &str) -> Option<Order> {
+        self.store.order(order_id)
+    }
+
+    /// How many orders the emulator holds (all tenants).
+    pub fn order_count(&self) -> usize {
+        self.store.len()
+    }
+
+    /// Serve until the server stops (it does not on its own): for the binary.
+    pub async fn wait(mut self) -> Result<(), EmulatorError> {
+        match self.task.take() {
+            Some(task) => flatten(task.await),
+            None => Ok(()),
+        }
+    }
+
+    /// Stop accepting connections and wait (up to 5 s) for open ones to finish.
+    pub async fn shutdown(mut self) -> Result<(), EmulatorError> {
+        if let Some(signal) = self.shutdown.take() {
+            let _ = signal.send(());
+        }
+        let Some(mut task) = self.task.take() else {
+            return Ok(());
+        };
+        match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
+            Ok(joined) => flatten(joined),
+            Err(_) => {
+                task.abort();
+                Ok(())
+            }
+        }
+    }
+}
+
+fn flatten(
+    joined: Result<std::io::Result<()>, tokio::task::JoinError>,
+) -> Result<(), EmulatorError> {
+    match joined {
+        Ok(served) => served.map_err(EmulatorError::Io),
+        Err(e) if e.is_cancelled() => Ok(()),
+        Err(e) => Err(EmulatorError::Io(std::io::Error::other(e))),
     }
 }
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+        if let Some(signal) = self.shutdown.take() {
+            let _ = signal.send(());
         }
     }
 }

@@ -28,7 +28,10 @@ use std::cmp::Ordering;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
-use crate::types::{Address, Order, OrderListOrderBy, OrderListOrderByDirection, OrderPaginationSet, OrderStatus, Pagination};
+use crate::types::{
+    Address, Order, OrderListOrderBy, OrderListOrderByDirection, OrderPaginationSet, OrderStatus,
+    Pagination,
+};
 
 use super::errors::{ApiFailure, codes};
 use super::state_machine::current_status;
@@ -64,8 +67,15 @@ fn invalid(message: String) -> ApiFailure {
 }
 
 impl OrderQuery {
-    pub(crate) fn parse(raw: Option<&str>, default_limit: usize, max_limit: usize) -> Result<Self, ApiFailure> {
-        let mut query = OrderQuery { limit: default_limit.min(max_limit), ..Default::default() };
+    pub(crate) fn parse(
+        raw: Option<&str>,
+        default_limit: usize,
+        max_limit: usize,
+    ) -> Result<Self, ApiFailure> {
+        let mut query = OrderQuery {
+            limit: default_limit.min(max_limit),
+            ..Default::default()
+        };
         for (key, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
             let value = value.trim();
             if value.is_empty() {
@@ -106,7 +116,9 @@ impl OrderQuery {
         if let (Some(from), Some(to)) = (query.date_from, query.date_to)
             && from > to
         {
-            return Err(invalid(format!("date_from ({from}) is after date_to ({to})")));
+            return Err(invalid(format!(
+                "date_from ({from}) is after date_to ({to})"
+            )));
         }
         Ok(query)
     }
@@ -114,11 +126,20 @@ impl OrderQuery {
     /// Filter, order and page the tenant's orders (`all`, in creation order).
     pub(crate) fn run(&self, all: Vec<OrderRecord>) -> OrderPaginationSet {
         let total_size = all.len();
-        let mut matching: Vec<OrderRecord> = all.into_iter().filter(|r| self.matches(&r.order)).collect();
+        let mut matching: Vec<OrderRecord> =
+            all.into_iter().filter(|r| self.matches(&r.order)).collect();
         self.sort(&mut matching);
         let size = matching.len();
-        let value_sum: f64 = matching.iter().filter_map(|r| r.order.total.as_ref().and_then(|t| t.including_vat)).sum();
-        let data: Vec<Order> = matching.into_iter().skip(self.offset).take(self.limit).map(|r| r.order).collect();
+        let value_sum: f64 = matching
+            .iter()
+            .filter_map(|r| r.order.total.as_ref().and_then(|t| t.including_vat))
+            .sum();
+        let data: Vec<Order> = matching
+            .into_iter()
+            .skip(self.offset)
+            .take(self.limit)
+            .map(|r| r.order)
+            .collect();
         OrderPaginationSet {
             data,
             pagination: Some(Pagination {
@@ -134,23 +155,56 @@ impl OrderQuery {
     fn matches(&self, order: &Order) -> bool {
         let billing = order.customer.as_ref().and_then(|c| c.billing.as_ref());
         let shipping = order.customer.as_ref().and_then(|c| c.shipping.as_ref());
-        let status_ok = self.status.is_empty() || current_status(order).is_ok_and(|s| self.status.contains(&s));
+        let status_ok =
+            self.status.is_empty() || current_status(order).is_ok_and(|s| self.status.contains(&s));
         let created_ok = match (self.date_from, self.date_to, order.created) {
             (None, None, _) => true,
             (_, _, None) => false,
-            (from, to, Some(created)) => from.is_none_or(|f| created >= f) && to.is_none_or(|t| created <= t),
+            (from, to, Some(created)) => {
+                from.is_none_or(|f| created >= f) && to.is_none_or(|t| created <= t)
+            }
         };
         status_ok
             && created_ok
-            && self.reference.as_ref().is_none_or(|r| order.reference.as_ref() == Some(r))
-            && self.cart_reference.as_ref().is_none_or(|r| order.cart.as_ref().and_then(|c| c.reference.as_ref()) == Some(r))
-            && self.payment_id.as_ref().is_none_or(|id| order.payments.iter().any(|p| p.id.as_ref() == Some(id)))
-            && self.search.as_ref().is_none_or(|s| searchable(order).any(|field| field.to_lowercase().contains(&s.to_lowercase())))
-            && any_eq_ci(&self.countries, order.country.as_deref().map(String::as_str))
-            && any_eq_ci(&self.billing_countries, billing.and_then(|a| a.country.as_deref()).map(String::as_str))
-            && any_eq_ci(&self.shipping_countries, shipping.and_then(|a| a.country.as_deref()).map(String::as_str))
-            && any_eq_ci(&self.billing_emails, billing.and_then(|a| a.email.as_deref()))
-            && any_eq_ci(&self.shipping_emails, shipping.and_then(|a| a.email.as_deref()))
+            && self
+                .reference
+                .as_ref()
+                .is_none_or(|r| order.reference.as_ref() == Some(r))
+            && self
+                .cart_reference
+                .as_ref()
+                .is_none_or(|r| order.cart.as_ref().and_then(|c| c.reference.as_ref()) == Some(r))
+            && self
+                .payment_id
+                .as_ref()
+                .is_none_or(|id| order.payments.iter().any(|p| p.id.as_ref() == Some(id)))
+            && self.search.as_ref().is_none_or(|s| {
+                searchable(order).any(|field| field.to_lowercase().contains(&s.to_lowercase()))
+            })
+            && any_eq_ci(
+                &self.countries,
+                order.country.as_deref().map(String::as_str),
+            )
+            && any_eq_ci(
+                &self.billing_countries,
+                billing
+                    .and_then(|a| a.country.as_deref())
+                    .map(String::as_str),
+            )
+            && any_eq_ci(
+                &self.shipping_countries,
+                shipping
+                    .and_then(|a| a.country.as_deref())
+                    .map(String::as_str),
+            )
+            && any_eq_ci(
+                &self.billing_emails,
+                billing.and_then(|a| a.email.as_deref()),
+            )
+            && any_eq_ci(
+                &self.shipping_emails,
+                shipping.and_then(|a| a.email.as_deref()),
+            )
             && names_match(&self.billing_names, billing)
             && names_match(&self.shipping_names, shipping)
             && phones_match(&self.billing_phones, billing)
@@ -161,17 +215,41 @@ impl OrderQuery {
         let order_by = self.order_by.unwrap_or(OrderListOrderBy::Created);
         let descending = match self.direction {
             Some(direction) => direction == OrderListOrderByDirection::Desc,
-            None => matches!(order_by, OrderListOrderBy::Created | OrderListOrderBy::CartTotal),
+            None => matches!(
+                order_by,
+                OrderListOrderBy::Created | OrderListOrderBy::CartTotal
+            ),
         };
-        let directed = |ordering: Ordering| if descending { ordering.reverse() } else { ordering };
+        let directed = |ordering: Ordering| {
+            if descending {
+                ordering.reverse()
+            } else {
+                ordering
+            }
+        };
         records.sort_by(|a, b| {
             let (a_order, b_order) = (&a.order, &b.order);
             let primary = match order_by {
-                OrderListOrderBy::Created => directed(a_order.created.cmp(&b_order.created).then(a.seq.cmp(&b.seq))),
-                OrderListOrderBy::BillingEmail => {
-                    missing_last(billing(a_order).and_then(|x| x.email.as_ref()).map(|e| e.to_lowercase()), billing(b_order).and_then(|x| x.email.as_ref()).map(|e| e.to_lowercase()), directed)
-                }
-                OrderListOrderBy::BillingName => missing_last(billing(a_order).map(full_name), billing(b_order).map(full_name), directed),
+                OrderListOrderBy::Created => directed(
+                    a_order
+                        .created
+                        .cmp(&b_order.created)
+                        .then(a.seq.cmp(&b.seq)),
+                ),
+                OrderListOrderBy::BillingEmail => missing_last(
+                    billing(a_order)
+                        .and_then(|x| x.email.as_ref())
+                        .map(|e| e.to_lowercase()),
+                    billing(b_order)
+                        .and_then(|x| x.email.as_ref())
+                        .map(|e| e.to_lowercase()),
+                    directed,
+                ),
+                OrderListOrderBy::BillingName => missing_last(
+                    billing(a_order).map(full_name),
+                    billing(b_order).map(full_name),
+                    directed,
+                ),
                 OrderListOrderBy::CartTotal => {
                     let total = |o: &Order| cart_total(o);
                     match (total(a_order), total(b_order)) {
@@ -187,7 +265,11 @@ impl OrderQuery {
     }
 }
 
-fn missing_last<T: Ord>(a: Option<T>, b: Option<T>, directed: impl Fn(Ordering) -> Ordering) -> Ordering {
+fn missing_last<T: Ord>(
+    a: Option<T>,
+    b: Option<T>,
+    directed: impl Fn(Ordering) -> Ordering,
+) -> Ordering {
     match (a, b) {
         (Some(x), Some(y)) => directed(x.cmp(&y)),
         (Some(_), None) => Ordering::Less,
@@ -201,22 +283,43 @@ fn billing(order: &Order) -> Option<&Address> {
 }
 
 fn cart_total(order: &Order) -> Option<f64> {
-    let cart_only = Order { cart: order.cart.clone(), ..Default::default() };
+    let cart_only = Order {
+        cart: order.cart.clone(),
+        ..Default::default()
+    };
     computed_total(&cart_only).and_then(|p| p.including_vat)
 }
 
 fn full_name(address: &Address) -> String {
-    let parts = [address.given_name.as_deref(), address.family_name.as_deref()];
-    parts.into_iter().flatten().collect::<Vec<_>>().join(" ").to_lowercase()
+    let parts = [
+        address.given_name.as_deref(),
+        address.family_name.as_deref(),
+    ];
+    parts
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 fn searchable(order: &Order) -> impl Iterator<Item = String> + '_ {
-    let addresses = order.customer.iter().flat_map(|c| [c.billing.as_ref(), c.shipping.as_ref()]).flatten();
-    let address_fields = addresses.flat_map(|a| [Some(full_name(a)), a.email.clone(), a.phone.clone()]).flatten();
-    [order.id.clone(), order.reference.clone(), order.cart.as_ref().and_then(|c| c.reference.clone())]
-        .into_iter()
-        .flatten()
-        .chain(address_fields)
+    let addresses = order
+        .customer
+        .iter()
+        .flat_map(|c| [c.billing.as_ref(), c.shipping.as_ref()])
+        .flatten();
+    let address_fields = addresses
+        .flat_map(|a| [Some(full_name(a)), a.email.clone(), a.phone.clone()])
+        .flatten();
+    [
+        order.id.clone(),
+        order.reference.clone(),
+        order.cart.as_ref().and_then(|c| c.reference.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(address_fields)
 }
 
 fn any_eq_ci(wanted: &[String], actual: Option<&str>) -> bool {
@@ -224,11 +327,18 @@ fn any_eq_ci(wanted: &[String], actual: Option<&str>) -> bool {
 }
 
 fn names_match(wanted: &[String], address: Option<&Address>) -> bool {
-    wanted.is_empty() || address.map(full_name).is_some_and(|name| wanted.iter().any(|w| name.contains(w.as_str())))
+    wanted.is_empty()
+        || address
+            .map(full_name)
+            .is_some_and(|name| wanted.iter().any(|w| name.contains(w.as_str())))
 }
 
 fn phones_match(wanted: &[String], address: Option<&Address>) -> bool {
-    wanted.is_empty() || address.and_then(|a| a.phone.as_deref()).map(digits).is_some_and(|p| wanted.contains(&p))
+    wanted.is_empty()
+        || address
+            .and_then(|a| a.phone.as_deref())
+            .map(digits)
+            .is_some_and(|p| wanted.contains(&p))
 }
 
 /// The digits of a phone number, keeping a leading `+`.
@@ -243,16 +353,27 @@ fn count(key: &str, value: &str) -> Result<usize, ApiFailure> {
         .parse::<i32>()
         .ok()
         .and_then(|n| usize::try_from(n).ok())
-        .ok_or_else(|| invalid(format!("{key}: expected a non-negative 32-bit integer, got {value:?}")))
+        .ok_or_else(|| {
+            invalid(format!(
+                "{key}: expected a non-negative 32-bit integer, got {value:?}"
+            ))
+        })
 }
 
 fn date(key: &str, value: &str, end_of_day: bool) -> Result<DateTime<Utc>, ApiFailure> {
     if let Ok(time) = DateTime::parse_from_rfc3339(value) {
         return Ok(time.with_timezone(&Utc));
     }
-    let day = NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| invalid(format!("{key}: expected an RFC 3339 date-time or YYYY-MM-DD, got {value:?}")))?;
-    let time = if end_of_day { NaiveTime::from_hms_milli_opt(23, 59, 59, 999) } else { Some(NaiveTime::MIN) };
+    let day = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
+        invalid(format!(
+            "{key}: expected an RFC 3339 date-time or YYYY-MM-DD, got {value:?}"
+        ))
+    })?;
+    let time = if end_of_day {
+        NaiveTime::from_hms_milli_opt(23, 59, 59, 999)
+    } else {
+        Some(NaiveTime::MIN)
+    };
     Ok(day.and_time(time.unwrap_or(NaiveTime::MIN)).and_utc())
 }
 
@@ -266,24 +387,55 @@ mod tests {
 
     #[test]
     fn parses_repeated_keys_and_rejects_bad_values() {
-        let q = OrderQuery::parse(Some("status=checkout&status=processing&limit=5&offset=2&order_by=cartTotal"), 20, 100).unwrap();
+        let q = OrderQuery::parse(
+            Some("status=checkout&status=processing&limit=5&offset=2&order_by=cartTotal"),
+            20,
+            100,
+        )
+        .unwrap();
         assert_eq!(q.status, [OrderStatus::Checkout, OrderStatus::Processing]);
         assert_eq!((q.offset, q.limit), (2, 5));
         assert_eq!(q.order_by, Some(OrderListOrderBy::CartTotal));
-        assert_eq!(OrderQuery::parse(Some("limit=1000"), 20, 100).unwrap().limit, 100);
+        assert_eq!(
+            OrderQuery::parse(Some("limit=1000"), 20, 100)
+                .unwrap()
+                .limit,
+            100
+        );
         assert_eq!(OrderQuery::parse(None, 20, 100).unwrap().limit, 20);
-        for bad in ["limit=-1", "offset=x", "status=lost", "order_by=name", "date_from=yesterday", "date_from=2026-02-01&date_to=2026-01-01"] {
-            assert_eq!(OrderQuery::parse(Some(bad), 20, 100).unwrap_err().code, codes::INVALID_QUERY, "{bad}");
+        for bad in [
+            "limit=-1",
+            "offset=x",
+            "status=lost",
+            "order_by=name",
+            "date_from=yesterday",
+            "date_from=2026-02-01&date_to=2026-01-01",
+        ] {
+            assert_eq!(
+                OrderQuery::parse(Some(bad), 20, 100).unwrap_err().code,
+                codes::INVALID_QUERY,
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn dates_accept_days_and_rfc3339() {
-        let q = OrderQuery::parse(Some("date_from=2026-01-12&date_to=2026-01-12"), 20, 100).unwrap();
-        assert_eq!(q.date_from.unwrap().to_rfc3339(), "2026-01-12T00:00:00+00:00");
-        assert_eq!(q.date_to.unwrap().to_rfc3339(), "2026-01-12T23:59:59.999+00:00");
+        let q =
+            OrderQuery::parse(Some("date_from=2026-01-12&date_to=2026-01-12"), 20, 100).unwrap();
+        assert_eq!(
+            q.date_from.unwrap().to_rfc3339(),
+            "2026-01-12T00:00:00+00:00"
+        );
+        assert_eq!(
+            q.date_to.unwrap().to_rfc3339(),
+            "2026-01-12T23:59:59.999+00:00"
+        );
         let q = OrderQuery::parse(Some("date_from=2026-01-12T08%3A21%3A29.5Z"), 20, 100).unwrap();
-        assert_eq!(q.date_from.unwrap().to_rfc3339(), "2026-01-12T08:21:29.500+00:00");
+        assert_eq!(
+            q.date_from.unwrap().to_rfc3339(),
+            "2026-01-12T08:21:29.500+00:00"
+        );
     }
 
     #[test]

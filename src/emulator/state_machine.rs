@@ -21,8 +21,8 @@
 //!   payment/shipping updates, payment actions and transactions) in any status but `removed`;
 //! - reading and deleting always.
 
-use crate::types::{Order, OrderStatus, ValidationError};
 use crate::OpenEnum;
+use crate::types::{Order, OrderStatus, ValidationError};
 
 use super::errors::{ApiFailure, codes};
 
@@ -45,9 +45,10 @@ pub(crate) fn current_status(order: &Order) -> Result<OrderStatus, ApiFailure> {
     match order.state.as_ref().and_then(|s| s.current_status.as_ref()) {
         None => Ok(OrderStatus::Checkout),
         Some(OpenEnum::Known(status)) => Ok(*status),
-        Some(OpenEnum::Unknown(raw)) => {
-            Err(ApiFailure::conflict(codes::INVALID_STATE_TRANSITION, format!("the order is in unknown status {raw:?}")))
-        }
+        Some(OpenEnum::Unknown(raw)) => Err(ApiFailure::conflict(
+            codes::INVALID_STATE_TRANSITION,
+            format!("the order is in unknown status {raw:?}"),
+        )),
     }
 }
 
@@ -60,7 +61,10 @@ pub(crate) fn check_transition(order: &Order, to: OrderStatus) -> Result<bool, A
     if !allowed_transitions(from).contains(&to) {
         return Err(ApiFailure::conflict(
             codes::INVALID_STATE_TRANSITION,
-            format!("cannot move the order from {from} to {to} (allowed: {})", list(allowed_transitions(from))),
+            format!(
+                "cannot move the order from {from} to {to} (allowed: {})",
+                list(allowed_transitions(from))
+            ),
         ));
     }
     if to == OrderStatus::Processing {
@@ -73,7 +77,10 @@ pub(crate) fn check_transition(order: &Order, to: OrderStatus) -> Result<bool, A
         if !unchecked.is_empty() {
             return Err(ApiFailure::conflict(
                 codes::REQUIRED_CONSENT_UNCHECKED,
-                format!("required consents are not checked: {}", unchecked.join(", ")),
+                format!(
+                    "required consents are not checked: {}",
+                    unchecked.join(", ")
+                ),
             ));
         }
     }
@@ -86,14 +93,20 @@ pub(crate) fn require_checkout(order: &Order, what: &str) -> Result<(), ApiFailu
     if status == OrderStatus::Checkout {
         Ok(())
     } else {
-        Err(ApiFailure::conflict(codes::ORDER_NOT_MODIFIABLE, format!("cannot change {what}: the order is {status}, not checkout")))
+        Err(ApiFailure::conflict(
+            codes::ORDER_NOT_MODIFIABLE,
+            format!("cannot change {what}: the order is {status}, not checkout"),
+        ))
     }
 }
 
 /// Everything else: any status but `removed`.
 pub(crate) fn require_not_removed(order: &Order, what: &str) -> Result<(), ApiFailure> {
     if current_status(order)? == OrderStatus::Removed {
-        Err(ApiFailure::conflict(codes::ORDER_NOT_MODIFIABLE, format!("cannot change {what}: the order is removed")))
+        Err(ApiFailure::conflict(
+            codes::ORDER_NOT_MODIFIABLE,
+            format!("cannot change {what}: the order is removed"),
+        ))
     } else {
         Ok(())
     }
@@ -103,7 +116,11 @@ fn list(statuses: &[OrderStatus]) -> String {
     if statuses.is_empty() {
         return "none, the status is final".into();
     }
-    statuses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    statuses
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The emulator's `Validate`: it does not call the order's validation callbacks; it checks
@@ -114,19 +131,39 @@ fn list(statuses: &[OrderStatus]) -> String {
 pub(crate) fn validation_errors(order: &Order) -> Vec<ValidationError> {
     let mut errors = Vec::new();
     let mut push = |code: &str| {
-        errors.push(ValidationError { code: Some(code.to_string()), adapter_id: Some(EMULATOR_ADAPTER_ID.to_string()) });
+        errors.push(ValidationError {
+            code: Some(code.to_string()),
+            adapter_id: Some(EMULATOR_ADAPTER_ID.to_string()),
+        });
     };
-    let items = order.cart.as_ref().map(|c| c.items.as_slice()).unwrap_or_default();
+    let items = order
+        .cart
+        .as_ref()
+        .map(|c| c.items.as_slice())
+        .unwrap_or_default();
     if items.is_empty() {
         push("cart-empty");
     }
-    if order.customer.as_ref().and_then(|c| c.billing.as_ref()).is_none() {
+    if order
+        .customer
+        .as_ref()
+        .and_then(|c| c.billing.as_ref())
+        .is_none()
+    {
         push("billing-address-missing");
     }
-    if order.consents.iter().any(|c| c.required == Some(true) && c.checked != Some(true)) {
+    if order
+        .consents
+        .iter()
+        .any(|c| c.required == Some(true) && c.checked != Some(true))
+    {
         push(codes::REQUIRED_CONSENT_UNCHECKED);
     }
-    let active_payments: Vec<_> = order.payments.iter().filter(|p| super::store::payment_is_active(p)).collect();
+    let active_payments: Vec<_> = order
+        .payments
+        .iter()
+        .filter(|p| super::store::payment_is_active(p))
+        .collect();
     if active_payments.is_empty() {
         push("payment-missing");
     } else if let Some(total) = order.total.as_ref().and_then(|t| t.including_vat) {
@@ -136,9 +173,16 @@ pub(crate) fn validation_errors(order: &Order) -> Vec<ValidationError> {
         }
     }
     let physical = items.iter().any(|i| {
-        matches!(i.product_type, None | Some(OpenEnum::Known(crate::types::ProductType::Physical)))
+        matches!(
+            i.product_type,
+            None | Some(OpenEnum::Known(crate::types::ProductType::Physical))
+        )
     });
-    let active_shippings = order.shippings.iter().filter(|s| super::store::shipping_is_active(s)).count();
+    let active_shippings = order
+        .shippings
+        .iter()
+        .filter(|s| super::store::shipping_is_active(s))
+        .count();
     if physical && active_shippings == 0 {
         push("shipping-missing");
     }
@@ -151,7 +195,13 @@ mod tests {
     use crate::types::{Consent, State};
 
     fn order(status: OrderStatus) -> Order {
-        Order { state: Some(State { current_status: Some(status.into()), transitions: vec![] }), ..Default::default() }
+        Order {
+            state: Some(State {
+                current_status: Some(status.into()),
+                transitions: vec![],
+            }),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -160,7 +210,13 @@ mod tests {
         assert_eq!(check_transition(&order(Checkout), Processing), Ok(true));
         assert_eq!(check_transition(&order(Checkout), Checkout), Ok(false));
         assert_eq!(check_transition(&order(Accepted), Completed), Ok(true));
-        for (from, to) in [(Checkout, Completed), (Checkout, Accepted), (Completed, Checkout), (Removed, Checkout), (Declined, Accepted)] {
+        for (from, to) in [
+            (Checkout, Completed),
+            (Checkout, Accepted),
+            (Completed, Checkout),
+            (Removed, Checkout),
+            (Declined, Accepted),
+        ] {
             let err = check_transition(&order(from), to).unwrap_err();
             assert_eq!(err.code, codes::INVALID_STATE_TRANSITION, "{from} -> {to}");
         }
@@ -169,8 +225,18 @@ mod tests {
     #[test]
     fn processing_needs_required_consents() {
         let mut o = order(OrderStatus::Checkout);
-        o.consents.push(Consent { id: Some("terms".into()), required: Some(true), checked: Some(false), text: None });
-        o.consents.push(Consent { id: Some("news".into()), required: Some(false), checked: None, text: None });
+        o.consents.push(Consent {
+            id: Some("terms".into()),
+            required: Some(true),
+            checked: Some(false),
+            text: None,
+        });
+        o.consents.push(Consent {
+            id: Some("news".into()),
+            required: Some(false),
+            checked: None,
+            text: None,
+        });
         let err = check_transition(&o, OrderStatus::Processing).unwrap_err();
         assert_eq!(err.code, codes::REQUIRED_CONSENT_UNCHECKED);
         assert!(err.message.contains("terms") && !err.message.contains("news"));
@@ -180,7 +246,13 @@ mod tests {
 
     #[test]
     fn validation_reports_gaps() {
-        let codes: Vec<_> = validation_errors(&order(OrderStatus::Checkout)).into_iter().filter_map(|e| e.code).collect();
-        assert_eq!(codes, ["cart-empty", "billing-address-missing", "payment-missing"]);
+        let codes: Vec<_> = validation_errors(&order(OrderStatus::Checkout))
+            .into_iter()
+            .filter_map(|e| e.code)
+            .collect();
+        assert_eq!(
+            codes,
+            ["cart-empty", "billing-address-missing", "payment-missing"]
+        );
     }
 }

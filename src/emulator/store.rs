@@ -14,7 +14,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use chrono::{DateTime, Utc};
 
 use crate::OpenEnum;
-use crate::types::{Order, Payment, PaymentState, PaymentTransaction, Price, Shipping, ShippingState};
+use crate::types::{
+    Order, Payment, PaymentState, PaymentTransaction, Price, Shipping, ShippingState,
+};
 
 use super::errors::ApiFailure;
 
@@ -88,7 +90,12 @@ fn lock(slot: &Mutex<Slot>) -> MutexGuard<'_, Slot> {
 
 impl Store {
     /// Insert a new order for `caller`; `prepare` gets the fresh id and fills the order.
-    pub(crate) fn create(&self, caller: &Caller, operation: &'static str, prepare: impl FnOnce(&str) -> (Order, bool)) -> String {
+    pub(crate) fn create(
+        &self,
+        caller: &Caller,
+        operation: &'static str,
+        prepare: impl FnOnce(&str) -> (Order, bool),
+    ) -> String {
         let mut orders = self.orders.write().unwrap_or_else(PoisonError::into_inner);
         let id = loop {
             let candidate = new_id("o_");
@@ -104,20 +111,36 @@ impl Store {
             seq: self.next_seq.fetch_add(1, Ordering::Relaxed),
             total_explicit,
             transactions: HashMap::new(),
-            changes: vec![ChangeRecord { operation, adapter_id: caller.adapter_id.clone(), at: Utc::now() }],
+            changes: vec![ChangeRecord {
+                operation,
+                adapter_id: caller.adapter_id.clone(),
+                at: Utc::now(),
+            }],
         };
         record.refresh_total();
-        orders.insert(id.clone(), Arc::new(Mutex::new(Slot { record, deleted: false })));
+        orders.insert(
+            id.clone(),
+            Arc::new(Mutex::new(Slot {
+                record,
+                deleted: false,
+            })),
+        );
         id
     }
 
     fn slot(&self, id: &str) -> Option<Arc<Mutex<Slot>>> {
-        self.orders.read().unwrap_or_else(PoisonError::into_inner).get(id).cloned()
+        self.orders
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(id)
+            .cloned()
     }
 
     /// A copy of the caller's order `id`.
     pub(crate) fn read(&self, caller: &Caller, id: &str) -> Result<OrderRecord, ApiFailure> {
-        let slot = self.slot(id).ok_or_else(|| ApiFailure::order_not_found(id))?;
+        let slot = self
+            .slot(id)
+            .ok_or_else(|| ApiFailure::order_not_found(id))?;
         let guard = lock(&slot);
         if guard.deleted || !guard.record.belongs_to(caller) {
             return Err(ApiFailure::order_not_found(id));
@@ -134,7 +157,9 @@ impl Store {
         operation: &'static str,
         change: impl FnOnce(&mut OrderRecord) -> Result<R, ApiFailure>,
     ) -> Result<R, ApiFailure> {
-        let slot = self.slot(id).ok_or_else(|| ApiFailure::order_not_found(id))?;
+        let slot = self
+            .slot(id)
+            .ok_or_else(|| ApiFailure::order_not_found(id))?;
         let mut guard = lock(&slot);
         if guard.deleted || !guard.record.belongs_to(caller) {
             return Err(ApiFailure::order_not_found(id));
@@ -144,14 +169,20 @@ impl Store {
         let now = Utc::now();
         draft.order.last_modified = Some(now);
         draft.refresh_total();
-        draft.changes.push(ChangeRecord { operation, adapter_id: caller.adapter_id.clone(), at: now });
+        draft.changes.push(ChangeRecord {
+            operation,
+            adapter_id: caller.adapter_id.clone(),
+            at: now,
+        });
         guard.record = draft;
         Ok(out)
     }
 
     /// Delete the caller's order `id`.
     pub(crate) fn delete(&self, caller: &Caller, id: &str) -> Result<(), ApiFailure> {
-        let slot = self.slot(id).ok_or_else(|| ApiFailure::order_not_found(id))?;
+        let slot = self
+            .slot(id)
+            .ok_or_else(|| ApiFailure::order_not_found(id))?;
         {
             let mut guard = lock(&slot);
             if guard.deleted || !guard.record.belongs_to(caller) {
@@ -160,13 +191,22 @@ impl Store {
             // Writers that already hold this slot see `deleted` and answer 404.
             guard.deleted = true;
         }
-        self.orders.write().unwrap_or_else(PoisonError::into_inner).remove(id);
+        self.orders
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(id);
         Ok(())
     }
 
     /// Copies of all of the caller's orders, in creation order.
     pub(crate) fn list(&self, caller: &Caller) -> Vec<OrderRecord> {
-        let slots: Vec<_> = self.orders.read().unwrap_or_else(PoisonError::into_inner).values().cloned().collect();
+        let slots: Vec<_> = self
+            .orders
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .cloned()
+            .collect();
         let mut records: Vec<OrderRecord> = slots
             .iter()
             .filter_map(|slot| {
@@ -194,7 +234,10 @@ impl Store {
 
     /// How many orders the store holds (all tenants).
     pub(crate) fn len(&self) -> usize {
-        self.orders.read().unwrap_or_else(PoisonError::into_inner).len()
+        self.orders
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 }
 
@@ -209,12 +252,22 @@ pub(crate) fn new_id(prefix: &str) -> String {
 /// Payments that still count: not removed, failed, declined, cancelled or refunded.
 pub(crate) fn payment_is_active(payment: &Payment) -> bool {
     use PaymentState::*;
-    !matches!(payment.state, Some(OpenEnum::Known(Removed | Failed | Declined | Cancelled | Refunded)))
+    !matches!(
+        payment.state,
+        Some(OpenEnum::Known(
+            Removed | Failed | Declined | Cancelled | Refunded
+        ))
+    )
 }
 
 /// Shippings that still count: not removed or failed.
 pub(crate) fn shipping_is_active(shipping: &Shipping) -> bool {
-    !matches!(shipping.state, Some(OpenEnum::Known(ShippingState::Removed | ShippingState::Failed)))
+    !matches!(
+        shipping.state,
+        Some(OpenEnum::Known(
+            ShippingState::Removed | ShippingState::Failed
+        ))
+    )
 }
 
 /// Cart total (its `total`, else the sum of its items) plus the active shippings' totals;
@@ -238,7 +291,12 @@ pub(crate) fn computed_total(order: &Order) -> Option<Price> {
             (!totals.is_empty()).then(|| sum(totals.iter()))
         })
     });
-    let shippings: Vec<&Price> = order.shippings.iter().filter(|s| shipping_is_active(s)).map(|s| &s.total).collect();
+    let shippings: Vec<&Price> = order
+        .shippings
+        .iter()
+        .filter(|s| shipping_is_active(s))
+        .map(|s| &s.total)
+        .collect();
     if cart.is_none() && shippings.is_empty() {
         return None;
     }
@@ -251,7 +309,10 @@ fn sum<'a>(prices: impl Iterator<Item = &'a Price>) -> Price {
         including += price.including_vat.unwrap_or(0.0);
         excluding += price.excluding_vat.unwrap_or(0.0);
     }
-    Price { including_vat: Some(round_cents(including)), excluding_vat: Some(round_cents(excluding)) }
+    Price {
+        including_vat: Some(round_cents(including)),
+        excluding_vat: Some(round_cents(excluding)),
+    }
 }
 
 fn round_cents(amount: f64) -> f64 {
@@ -264,7 +325,10 @@ mod tests {
     use crate::types::{Cart, Item};
 
     fn price(incl: f64, excl: f64) -> Price {
-        Price { including_vat: Some(incl), excluding_vat: Some(excl) }
+        Price {
+            including_vat: Some(incl),
+            excluding_vat: Some(excl),
+        }
     }
 
     #[test]
@@ -279,7 +343,11 @@ mod tests {
         let mut order = Order::default();
         assert_eq!(computed_total(&order), None);
         order.cart = Some(Cart {
-            items: vec![Item { price: Some(price(100.0, 80.0)), quantity: Some(2), ..Default::default() }],
+            items: vec![Item {
+                price: Some(price(100.0, 80.0)),
+                quantity: Some(2),
+                ..Default::default()
+            }],
             ..Default::default()
         });
         assert_eq!(computed_total(&order), Some(price(200.0, 160.0)));
@@ -300,9 +368,25 @@ mod tests {
     #[test]
     fn tenants_are_isolated_and_failed_writes_change_nothing() {
         let store = Store::default();
-        let a = Caller { merchant: "m".into(), channel: "a".into(), adapter_id: None };
-        let b = Caller { merchant: "m".into(), channel: "b".into(), adapter_id: Some("x".into()) };
-        let id = store.create(&a, "CreateCheckoutOrder", |id| (Order { id: Some(id.into()), ..Default::default() }, false));
+        let a = Caller {
+            merchant: "m".into(),
+            channel: "a".into(),
+            adapter_id: None,
+        };
+        let b = Caller {
+            merchant: "m".into(),
+            channel: "b".into(),
+            adapter_id: Some("x".into()),
+        };
+        let id = store.create(&a, "CreateCheckoutOrder", |id| {
+            (
+                Order {
+                    id: Some(id.into()),
+                    ..Default::default()
+                },
+                false,
+            )
+        });
         assert!(store.read(&a, &id).is_ok());
         assert_eq!(store.read(&b, &id).unwrap_err().code, "order-not-found");
         assert!(store.list(&b).is_empty());
