@@ -144,7 +144,7 @@ impl Report {
                 out.push_str(&format!("\n{}\n", e.group.title()));
             }
             out.push_str(&format!(
-                "  [wire {:<10}] [source {:<10}] {}\n      wire:   {}\n      source: {}\n",
+                "  [wire {}] [source {}] {}\n      wire:   {}\n      source: {}\n",
                 label(e.wire.compat),
                 label(e.source.compat),
                 e.summary,

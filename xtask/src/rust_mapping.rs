@@ -150,13 +150,19 @@ pub fn rust_type(ty: &str) -> String {
     }
 }
 
-/// The field type a property gets: `T` when required and not readOnly, else `Option<T>`.
+/// Arrays and maps are never wrapped in `Option`: typify gives an absent one its empty default.
+pub fn defaults_when_absent(ty: &str) -> bool {
+    ty.starts_with("array<") || ty.starts_with("map<")
+}
+
+/// The field type a property gets: `T` when required and not readOnly (or an array or map),
+/// else `Option<T>`.
 fn field_type(ty: &str, required: bool, read_only: bool) -> String {
-    let ty = rust_type(ty);
-    if required && !read_only {
-        ty
+    let rust = rust_type(ty);
+    if (required && !read_only) || defaults_when_absent(ty) {
+        rust
     } else {
-        format!("Option<{ty}>")
+        format!("Option<{rust}>")
     }
 }
 
@@ -353,6 +359,12 @@ pub fn verdict(change: &SpecChange) -> Verdict {
                     "readOnly: build.rs keeps {} an Option either way",
                     field(schema, property)
                 ))
+            } else if defaults_when_absent(ty) {
+                Verdict::ok(format!(
+                    "field {} stays {} (an absent array or map is empty)",
+                    field(schema, property),
+                    field_type(ty, true, false)
+                ))
             } else {
                 Verdict::breaking(format!(
                     "field {} changes from {} to {}",
@@ -370,7 +382,7 @@ pub fn verdict(change: &SpecChange) -> Verdict {
             required,
             ..
         } => {
-            if *required {
+            if *required && !defaults_when_absent(ty) {
                 Verdict::breaking(format!(
                     "field {} changes from {} to {}",
                     field(schema, property),
@@ -378,7 +390,11 @@ pub fn verdict(change: &SpecChange) -> Verdict {
                     field_type(ty, true, *now_read_only)
                 ))
             } else {
-                Verdict::ok(format!("field {} stays Option<…>", field(schema, property)))
+                Verdict::ok(format!(
+                    "field {} keeps its type {}",
+                    field(schema, property),
+                    field_type(ty, *required, true)
+                ))
             }
         }
         PropertyTypeChanged {
@@ -472,6 +488,11 @@ mod tests {
         assert_eq!(field_type("integer(int32)", true, false), "i32");
         assert_eq!(field_type("integer(int32)", true, true), "Option<i32>");
         assert_eq!(field_type("Price", false, false), "Option<Price>");
+        assert_eq!(field_type("array<Consent>", false, false), "Vec<Consent>");
+        assert_eq!(
+            field_type("map<any>", false, true),
+            "Map<String, serde_json::Value>"
+        );
     }
 
     #[test]
