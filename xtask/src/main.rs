@@ -115,11 +115,13 @@ fn diff(old: &str, new: &str, format: Format, allow_breaking: bool) -> anyhow::R
     let old_doc = spec_input::load(&cwd, old)?;
     let new_doc = spec_input::load(&cwd, new)?;
     let report = xtask::diff_docs(old, &old_doc, new, &new_doc);
-    match format {
-        Format::Text => print!("{}", report.text()),
-        Format::Json => println!("{}", report.json()),
-        Format::Markdown => print!("{}", report.markdown()),
-    }
+    let text = match format {
+        Format::Text => report.text(),
+        Format::Json => report.json() + "\n",
+        Format::Markdown => report.markdown(),
+    };
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
     Ok(if report.breaking && !allow_breaking {
         ExitCode::FAILURE
     } else {
