@@ -115,7 +115,8 @@ fn decode_base_error(bytes: &[u8]) -> Option<BaseError> {
     serde_json::from_value(value).ok()
 }
 
-fn is_json(content_type: &str) -> bool {
+/// `application/json` or any `+json` media type, parameters ignored.
+pub(crate) fn is_json(content_type: &str) -> bool {
     let essence = content_type
         .split(';')
         .next()

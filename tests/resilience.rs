@@ -6,21 +6,22 @@ mod fault_server;
 use std::time::Duration;
 
 use fault_server::{FaultServer, Reply, http, json};
-use norce_checkout_order::{Client, Error, RetryPolicy, types};
+use norce_checkout_order::{Client, ClientBuilder, Error, RetryPolicy, types};
 
 const SECRET: &str = "sk_live_SECRET_do_not_log";
 const ORDER: &str =
     r#"{"id":"o_1","merchant":"m","channel":"c","state":{"currentStatus":"checkout"}}"#;
 
-fn client(server: &FaultServer, policy: RetryPolicy) -> Client {
+fn builder(server: &FaultServer) -> ClientBuilder {
     Client::builder()
         .base_url(&server.url)
         .api_key(SECRET)
         .merchant("m")
         .channel("c")
-        .retry_policy(policy)
-        .build()
-        .unwrap()
+}
+
+fn client(server: &FaultServer, policy: RetryPolicy) -> Client {
+    builder(server).retry_policy(policy).build().unwrap()
 }
 
 async fn get_order(client: &Client) -> Result<types::Order, Error> {
@@ -228,11 +229,7 @@ async fn a_slow_server_gives_a_timeout_naming_the_operation() {
         json(200, ORDER),
     )])
     .await;
-    let client = Client::builder()
-        .base_url(&server.url)
-        .api_key(SECRET)
-        .merchant("m")
-        .channel("c")
+    let client = builder(&server)
         .timeout(Duration::from_secs(2))
         .retry_policy(RetryPolicy::disabled())
         .build()
@@ -253,11 +250,7 @@ async fn timeouts_of_idempotent_requests_are_retried() {
         Reply::Raw(json(200, ORDER)),
     ])
     .await;
-    let client = Client::builder()
-        .base_url(&server.url)
-        .api_key(SECRET)
-        .merchant("m")
-        .channel("c")
+    let client = builder(&server)
         .timeout(Duration::from_secs(1))
         .retry_policy(fast_retries())
         .build()
@@ -344,14 +337,7 @@ async fn non_json_error_bodies_keep_status_and_raw_text() {
 async fn a_declared_oversized_body_is_refused_unread() {
     let raw = "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: 999999999\r\n\r\n{".to_string();
     let server = FaultServer::start(vec![Reply::Raw(raw)]).await;
-    let client = Client::builder()
-        .base_url(&server.url)
-        .api_key(SECRET)
-        .merchant("m")
-        .channel("c")
-        .max_response_bytes(1024)
-        .build()
-        .unwrap();
+    let client = builder(&server).max_response_bytes(1024).build().unwrap();
     let err = get_order(&client).await.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { limit: 1024, .. }),
@@ -366,11 +352,7 @@ async fn an_endless_body_is_cut_off_at_the_limit() {
         total: 256 * 1024 * 1024,
     }])
     .await;
-    let client = Client::builder()
-        .base_url(&server.url)
-        .api_key(SECRET)
-        .merchant("m")
-        .channel("c")
+    let client = builder(&server)
         .max_response_bytes(64 * 1024)
         .build()
         .unwrap();

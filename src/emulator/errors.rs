@@ -189,7 +189,7 @@ async fn read_json<S: Send + Sync, T: DeserializeOwned>(
         return Ok(None);
     }
     if let Some(content_type) = content_type
-        && !is_json(&content_type)
+        && !crate::response_gate::is_json(&content_type)
     {
         return Err(ApiFailure::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -221,16 +221,6 @@ fn bytes_rejection(rejection: BytesRejection) -> ApiFailure {
 /// serde's message through axum names the path (`cart.items[0].quantity: invalid type ...`).
 fn json_rejection(rejection: JsonRejection) -> ApiFailure {
     ApiFailure::bad_request(codes::INVALID_BODY, rejection.body_text())
-}
-
-fn is_json(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
 }
 
 /// Path parameters, with a `BaseError` 400 when they cannot be decoded.
