@@ -285,6 +285,9 @@ fn default_http_client(
     reqwest::Client::builder()
         .user_agent(user_agent)
         .connect_timeout(connect_timeout)
+        // The API does not redirect; following one would replay a POST as a GET or send the
+        // tenant headers to another host. A 3xx surfaces as an error instead.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }
