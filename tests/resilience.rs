@@ -368,10 +368,17 @@ async fn an_endless_body_is_cut_off_at_the_limit() {
 async fn redirects_are_not_followed() {
     let elsewhere = FaultServer::start(vec![Reply::Raw(json(200, ORDER))]).await;
     let location = format!("{}/api/v0/checkout/orders/o_1", elsewhere.url);
-    let server = FaultServer::start(vec![Reply::Raw(http(302, &[("location", &location)], ""))]).await;
-    let err = get_order(&client(&server, RetryPolicy::disabled())).await.unwrap_err();
+    let server =
+        FaultServer::start(vec![Reply::Raw(http(302, &[("location", &location)], ""))]).await;
+    let err = get_order(&client(&server, RetryPolicy::disabled()))
+        .await
+        .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
-    assert_eq!(elsewhere.attempts(), 0, "the tenant headers must not follow a redirect");
+    assert_eq!(
+        elsewhere.attempts(),
+        0,
+        "the tenant headers must not follow a redirect"
+    );
 }
 
 // ---- hostile inputs ------------------------------------------------------------------
