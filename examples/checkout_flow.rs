@@ -64,7 +64,7 @@ fn address() -> Result<Address> {
         street_address: Some("Adaptivevägen 18".into()),
         postal_code: Some("955 60".into()),
         city: Some("Boden".into()),
-        country: Some("SE".parse()?),
+        country: Some("SE".into()),
         phone: Some("0753892233".into()),
         email: Some("rosalina.undulatsson@example.com".into()),
         ..Default::default()
@@ -82,9 +82,9 @@ fn status(to: OrderStatus) -> State {
 pub async fn run_checkout(client: &Client) -> Result<Checkout> {
     // 1. Create the order (the server assigns id, merchant, channel and the checkout state).
     let order = Order {
-        currency: Some(CURRENCY.parse()?),
-        culture: Some("sv-SE".parse()?),
-        country: Some("SE".parse()?),
+        currency: Some(CURRENCY.into()),
+        culture: Some("sv-SE".into()),
+        country: Some("SE".into()),
         ..Default::default()
     };
     let order_id = client
@@ -173,7 +173,7 @@ pub async fn run_checkout(client: &Client) -> Result<Checkout> {
     let payment = Payment {
         name: Some("Demo Pay".into()),
         type_: Some(OpenEnum::Known(PaymentType::Default)),
-        currency: Some(CURRENCY.parse()?),
+        currency: Some(CURRENCY.into()),
         amount: Some(amount),
         state: Some(OpenEnum::Known(PaymentState::Intent)),
         reference: Some(format!("psp-{}", &order_id[2..10])),

@@ -66,8 +66,8 @@ pub enum Error {
     #[error("invalid request: {0}")]
     InvalidRequest(String),
 
-    /// A value rejected by a constraint of the spec (pattern, length) when converting it
-    /// into a model type, e.g. `"sek!".parse::<types::OrderCurrency>()`.
+    /// A model value that could not be built, e.g. a `types::builder::*` missing a
+    /// required field when converted with `try_into()`.
     #[error("invalid value: {0}")]
     InvalidValue(String),
 

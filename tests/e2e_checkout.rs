@@ -28,8 +28,8 @@ async fn the_checkout_flow_completes_an_order() {
         order_id.starts_with("o_") && order_id.len() == 28,
         "{order_id}"
     );
-    assert_eq!(order.merchant.as_deref().map(String::as_str), Some("m"));
-    assert_eq!(order.channel.as_deref().map(String::as_str), Some("se"));
+    assert_eq!(order.merchant.as_deref(), Some("m"));
+    assert_eq!(order.channel.as_deref(), Some("se"));
 
     // State timeline.
     let state = order.state.as_ref().unwrap();

@@ -52,8 +52,8 @@ async fn create_assigns_server_fields_and_ignores_read_only_input() {
         .unwrap()
         .into_inner();
     assert_eq!(order.id.as_deref(), Some(id.as_str()));
-    assert_eq!(order.merchant.as_deref().map(String::as_str), Some("m"));
-    assert_eq!(order.channel.as_deref().map(String::as_str), Some("se"));
+    assert_eq!(order.merchant.as_deref(), Some("m"));
+    assert_eq!(order.channel.as_deref(), Some("se"));
     assert!(
         order.created.unwrap()
             > "2020-01-01T00:00:00Z"
@@ -517,7 +517,7 @@ async fn payments_actions_and_transactions() {
         .into_inner();
     assert_eq!(payment.state, Some(OpenEnum::Known(PaymentState::Intent)));
     assert_eq!(
-        payment.currency.as_deref().map(String::as_str),
+        payment.currency.as_deref(),
         Some("SEK"),
         "defaults to the order currency"
     );

@@ -1366,13 +1366,10 @@ fn order_json() -> Value {
 fn assert_order(order: &types::Order) {
     assert_eq!(order.id.as_deref(), Some(ORDER_ID));
     assert_eq!(
-        (
-            order.merchant.as_deref().map(String::as_str),
-            order.channel.as_deref().map(String::as_str)
-        ),
+        (order.merchant.as_deref(), order.channel.as_deref()),
         (Some("norce"), Some("se"))
     );
-    assert_eq!(order.currency.as_deref().map(String::as_str), Some("SEK"));
+    assert_eq!(order.currency.as_deref(), Some("SEK"));
     assert_eq!(order.created, Some(utc("2026-01-12T08:21:29Z")));
     assert_eq!(order.last_modified, Some(utc("2026-01-12T08:25:03.512Z")));
     let state = order.state.as_ref().expect("state");

@@ -16,6 +16,12 @@
 //!    maps to `crate::OpenEnum<types::E>` with typify's replacement setting. A value the
 //!    vendored spec does not know deserializes into `OpenEnum::Unknown(String)` and
 //!    serializes back unchanged.
+//! 4. [`document_string_constraints`]: `pattern`, `minLength` and `maxLength` on strings
+//!    move into the description instead of becoming validating newtypes. typify would
+//!    otherwise make e.g. `Order.culture` a newtype that rejects a server value outside
+//!    the documented pattern (`zh-Hant-TW`, an empty country) and with it the whole order.
+//!    Norce validates what it receives, so the client documents the constraint, sends
+//!    plain `String`s and reads whatever the server stored.
 
 use serde_json::{Map, Value};
 
@@ -32,6 +38,7 @@ pub struct Applied {
     pub relaxed_required: usize,
     /// `(stand-in schema name, enum schema name)`, sorted.
     pub open_enums: Vec<(String, String)>,
+    pub documented_constraints: usize,
 }
 
 /// Apply every transform, in order.
@@ -40,6 +47,7 @@ pub fn apply(spec: &mut Value) -> Applied {
         dropped_header_parameters: drop_injected_headers(spec),
         relaxed_required: relax_read_only_required(spec),
         open_enums: open_enums(spec),
+        documented_constraints: document_string_constraints(spec),
     }
 }
 
@@ -182,6 +190,54 @@ pub fn open_enums(spec: &mut Value) -> Vec<(String, String)> {
     pairs
 }
 
+/// String constraints that would make typify generate a validating newtype.
+const STRING_CONSTRAINTS: [&str; 3] = ["pattern", "minLength", "maxLength"];
+
+/// Transform 4: move `pattern`/`minLength`/`maxLength` of string schemas, at any depth,
+/// into their description. Returns how many schemas changed.
+pub fn document_string_constraints(spec: &mut Value) -> usize {
+    match spec {
+        Value::Object(object) => {
+            let mut changed = 0;
+            if object.get("type").and_then(Value::as_str) == Some("string") {
+                let found: Vec<String> = STRING_CONSTRAINTS
+                    .iter()
+                    .filter_map(|key| {
+                        object
+                            .remove(*key)
+                            .map(|value| format!("{key} `{}`", plain(&value)))
+                    })
+                    .collect();
+                if !found.is_empty() {
+                    let note = format!(
+                        "Documented constraint, not enforced by this client: {}.",
+                        found.join(", ")
+                    );
+                    let description = match object.get("description").and_then(Value::as_str) {
+                        Some(text) if !text.is_empty() => format!("{text}\n\n{note}"),
+                        _ => note,
+                    };
+                    object.insert("description".into(), description.into());
+                    changed += 1;
+                }
+            }
+            changed
+                + object
+                    .values_mut()
+                    .map(document_string_constraints)
+                    .sum::<usize>()
+        }
+        Value::Array(items) => items.iter_mut().map(document_string_constraints).sum(),
+        _ => 0,
+    }
+}
+
+fn plain(value: &Value) -> String {
+    value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_string)
+}
+
 fn redirect_refs(value: &mut Value, from: &str, to: &str) {
     match value {
         Value::Object(object) => {
@@ -321,11 +377,63 @@ mod tests {
     }
 
     #[test]
-    fn apply_runs_all_three() {
+    fn string_constraints_become_documentation() {
+        let mut spec = vendored();
+        let culture = &spec["components"]["schemas"]["Order"]["properties"]["culture"];
+        assert_eq!(
+            culture["pattern"],
+            json!("^[A-Za-z]{2,3}(?:-[A-Za-z]{2,2})*$")
+        );
+        // Order: merchant, channel, culture, currency, country; Address.country;
+        // Payment.currency; PaymentAction: adapterId, type, url; Recurring.token.
+        assert_eq!(
+            document_string_constraints(&mut spec["components"]["schemas"]),
+            11
+        );
+        let culture = &spec["components"]["schemas"]["Order"]["properties"]["culture"];
+        assert!(culture.get("pattern").is_none());
+        assert_eq!(
+            culture["description"],
+            json!(
+                "Order Culture, RFC-1766\n\nDocumented constraint, not enforced by this client: pattern `^[A-Za-z]{2,3}(?:-[A-Za-z]{2,2})*$`."
+            )
+        );
+        let merchant = &spec["components"]["schemas"]["Order"]["properties"]["merchant"];
+        assert!(
+            merchant["description"]
+                .as_str()
+                .unwrap()
+                .ends_with("minLength `1`.")
+        );
+        for key in STRING_CONSTRAINTS {
+            assert!(
+                !spec["components"]["schemas"]
+                    .to_string()
+                    .contains(&format!("\"{key}\"")),
+                "{key} left"
+            );
+        }
+    }
+
+    #[test]
+    fn non_string_schemas_keep_their_constraints() {
+        let mut spec =
+            json!({"type": "array", "items": {"type": "string", "maxLength": 3}, "maxItems": 2});
+        assert_eq!(document_string_constraints(&mut spec), 1);
+        assert_eq!(spec["maxItems"], json!(2));
+        assert_eq!(
+            spec["items"]["description"],
+            json!("Documented constraint, not enforced by this client: maxLength `3`.")
+        );
+    }
+
+    #[test]
+    fn apply_runs_all_four() {
         let mut spec = vendored();
         let applied = apply(&mut spec);
         assert_eq!(applied.dropped_header_parameters, 102);
         assert!(applied.relaxed_required >= 2);
         assert_eq!(applied.open_enums.len(), 12);
+        assert_eq!(applied.documented_constraints, 11);
     }
 }

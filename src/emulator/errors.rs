@@ -182,6 +182,11 @@ async fn read_json<S: Send + Sync, T: DeserializeOwned>(
         .headers()
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap_or("").to_string());
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|path| path.as_str().to_string());
+    let method = request.method().as_str().to_string();
     let bytes = Bytes::from_request(request, state)
         .await
         .map_err(bytes_rejection)?;
@@ -197,10 +202,17 @@ async fn read_json<S: Send + Sync, T: DeserializeOwned>(
             format!("expected Content-Type: application/json, got {content_type:?}"),
         ));
     }
-    match Json::<T>::from_bytes(&bytes) {
-        Ok(Json(value)) => Ok(Some(value)),
-        Err(rejection) => Err(json_rejection(rejection)),
+    let value = match Json::<T>::from_bytes(&bytes) {
+        Ok(Json(value)) => value,
+        Err(rejection) => return Err(json_rejection(rejection)),
+    };
+    // The body is well-formed JSON of the right shape; now the spec's string constraints.
+    if let Some(route) = route {
+        let raw: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        super::constraints::check_request_body(&method, &route, &raw)
+            .map_err(|message| ApiFailure::bad_request(codes::INVALID_BODY, message))?;
     }
+    Ok(Some(value))
 }
 
 fn bytes_rejection(rejection: BytesRejection) -> ApiFailure {

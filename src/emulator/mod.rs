@@ -37,6 +37,7 @@
 //! no payment or shipping provider, keeps nothing on disk, and knows only what the spec
 //! and the reference notes say about Norce's behaviour.
 
+mod constraints;
 mod errors;
 mod query;
 mod routes;

@@ -181,21 +181,14 @@ impl OrderQuery {
             && self.search.as_ref().is_none_or(|s| {
                 searchable(order).any(|field| field.to_lowercase().contains(&s.to_lowercase()))
             })
-            && any_eq_ci(
-                &self.countries,
-                order.country.as_deref().map(String::as_str),
-            )
+            && any_eq_ci(&self.countries, order.country.as_deref())
             && any_eq_ci(
                 &self.billing_countries,
-                billing
-                    .and_then(|a| a.country.as_deref())
-                    .map(String::as_str),
+                billing.and_then(|a| a.country.as_deref()),
             )
             && any_eq_ci(
                 &self.shipping_countries,
-                shipping
-                    .and_then(|a| a.country.as_deref())
-                    .map(String::as_str),
+                shipping.and_then(|a| a.country.as_deref()),
             )
             && any_eq_ci(
                 &self.billing_emails,

@@ -37,9 +37,8 @@ use serde_json::{Map, Value};
 use crate::OpenEnum;
 use crate::types::{
     Address, Callback, Consent, CreateResponse, Customer, CustomerType, Hook, Notification, Order,
-    OrderChannel, OrderMerchant, OrderStatus, Payment, PaymentAction, PaymentCurrency,
-    PaymentEvent, PaymentState, PaymentTransaction, Shipping, ShippingState, State as OrderState,
-    Transition,
+    OrderStatus, Payment, PaymentAction, PaymentEvent, PaymentState, PaymentTransaction, Shipping,
+    ShippingState, State as OrderState, Transition,
 };
 
 use super::EmulatorConfig;
@@ -264,8 +263,8 @@ async fn create_checkout_order(
     }
     let now = Utc::now();
     let total_explicit = order.total.is_some();
-    order.merchant = caller.merchant.parse::<OrderMerchant>().ok();
-    order.channel = caller.channel.parse::<OrderChannel>().ok();
+    order.merchant = Some(caller.merchant.clone());
+    order.channel = Some(caller.channel.clone());
     order.created = Some(now);
     order.last_modified = Some(now);
     order.state = Some(OrderState {
@@ -713,11 +712,7 @@ async fn create_order_payment(
             .get_or_insert(OpenEnum::Known(PaymentState::Intent));
         default_adapter(&mut payment.adapter_id, &caller);
         if payment.currency.is_none() {
-            payment.currency = r
-                .order
-                .currency
-                .as_ref()
-                .and_then(|c| c.parse::<PaymentCurrency>().ok());
+            payment.currency = r.order.currency.clone();
         }
         for action in &mut payment.actions {
             action.id = Some(new_id("pa_"));

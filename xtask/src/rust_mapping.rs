@@ -115,8 +115,8 @@ pub fn enum_type(owner: &EnumOwner) -> String {
     }
 }
 
-/// The Rust type of a described spec type (approximate for constrained strings, which typify
-/// turns into validating newtypes).
+/// The Rust type of a described spec type (string constraints do not change it: spec
+/// transform 4 documents them instead of generating validating newtypes).
 pub fn rust_type(ty: &str) -> String {
     if let Some(inner) = ty.strip_suffix("|null") {
         return format!("Option<{}>", rust_type(inner));
@@ -411,25 +411,9 @@ pub fn verdict(change: &SpecChange) -> Verdict {
             field_type(old, *required, *read_only),
             field_type(new, *required, *read_only)
         )),
-        PropertyConstraintChanged {
-            schema,
-            property,
-            key,
-            old,
-            new,
-            ..
-        } => {
-            let newtype = matches!(key.as_str(), "pattern" | "minLength" | "maxLength");
-            if newtype && (old.is_none() != new.is_none()) {
-                Verdict::breaking(format!(
-                    "field {} switches between String and a validating newtype ({key} {})",
-                    field(schema, property),
-                    if new.is_some() { "added" } else { "removed" }
-                ))
-            } else {
-                Verdict::ok("same Rust type; only validation differs")
-            }
-        }
+        PropertyConstraintChanged { .. } => Verdict::ok(
+            "same Rust type: string constraints are documented, not generated (spec transform 4)",
+        ),
         EnumValueAdded { owner, value, .. } => Verdict::breaking(format!(
             "new variant {}::{}: generated enums are not #[non_exhaustive], so an exhaustive `match` stops compiling",
             enum_type(owner),

@@ -282,18 +282,17 @@ fn request_constraint(key: &str, old: Option<&str>, new: Option<&str>) -> Verdic
     }
 }
 
-/// A looser response constraint may let the server send what deployed clients reject (the
-/// generated newtypes validate pattern and length when decoding).
+/// A looser response constraint may let the server send what a validating client rejects.
+/// Ours validates nothing when decoding (spec transform 4 turns string constraints into
+/// documentation), so it is compatible; the reason says who it would break.
 fn response_constraint(key: &str, old: Option<&str>, new: Option<&str>) -> Verdict {
-    let validated = matches!(key, "pattern" | "minLength" | "maxLength");
     match tighter(key, old, new) {
         Some(true) => Verdict::ok(format!("{key} was tightened; responses still decode")),
-        _ if validated => Verdict::breaking(format!(
-            "{key} {} → {}: the server may send values deployed clients reject when decoding",
+        _ => Verdict::ok(format!(
+            "{key} {} → {}: breaking for a client that validates responses; ours only documents constraints",
             old.unwrap_or("(none)"),
             new.unwrap_or("(none)")
         )),
-        _ => Verdict::ok(format!("{key} is not validated when decoding")),
     }
 }
 
@@ -326,7 +325,9 @@ mod tests {
         assert_eq!(tighter("pattern", Some("^a$"), Some("^b$")), None);
         assert!(request_constraint("minLength", Some("1"), Some("3")).is_breaking());
         assert!(!request_constraint("maxLength", Some("1"), Some("3")).is_breaking());
-        assert!(response_constraint("maxLength", Some("1"), Some("3")).is_breaking());
+        // Ours does not validate responses (transform 4): a looser response constraint is fine.
+        assert!(!response_constraint("maxLength", Some("1"), Some("3")).is_breaking());
+        assert!(!response_constraint("pattern", Some("^a$"), Some("^b$")).is_breaking());
         assert!(!response_constraint("maximum", Some("1"), Some("3")).is_breaking());
     }
 
