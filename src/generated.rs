@@ -41,6 +41,15 @@ mod tests {
     }
 
     #[test]
+    fn server_values_outside_documented_patterns_still_decode() {
+        // culture's pattern allows only 2-letter subtags; country's exactly 2 letters.
+        let body = serde_json::json!({"culture": "zh-Hant-TW", "country": "", "currency": "sek"});
+        let order: super::types::Order = serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(order.culture.as_deref(), Some("zh-Hant-TW"));
+        assert_eq!(serde_json::to_value(&order).unwrap(), body);
+    }
+
+    #[test]
     fn models_derive_json_schema() {
         let schema = schemars::schema_for!(super::types::Order);
         let json = serde_json::to_value(&schema).unwrap();
