@@ -28,7 +28,9 @@
 //!   totals unless the client sent one on create.
 //! - **Lists**: offset/limit pagination and the documented filters (`src/emulator/query.rs`).
 //! - **Errors**: `BaseError {code, message}` with the stable codes of [`codes`]; bad JSON
-//!   or wrong types are 400 `invalid-body` naming the field; bodies over
+//!   or wrong types are 400 `invalid-body` naming the field, and so are strings that break
+//!   the spec's `pattern`/`minLength`/`maxLength` (`src/emulator/constraints.rs`: the
+//!   client only documents those, a server enforces them); bodies over
 //!   [`EmulatorConfig::max_body_bytes`] are 413; a refused request changes nothing.
 //! - **Concurrency**: one lock per order, all-or-nothing writes (`src/emulator/store.rs`).
 //!
