@@ -8,7 +8,7 @@ use reqwest::header::HeaderValue;
 
 use crate::environment::{Environment, check_slug};
 use crate::error::{Error, Result};
-use crate::generated::Client;
+use crate::spec_client::Client;
 use crate::headers::{TenantHeaders, checked_value};
 use crate::hooks::{RequestContext, Settings};
 use crate::retry::RetryPolicy;

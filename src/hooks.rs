@@ -10,7 +10,7 @@ use std::time::Duration;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::HeaderValue;
 
-use crate::generated::Client;
+use crate::spec_client::Client;
 use crate::headers::{self, TenantHeaders};
 use crate::retry::{self, RetryPolicy};
 use crate::{error, operation_table, path_guard, response_gate};

@@ -34,7 +34,7 @@ mod builder;
 pub mod emulator;
 mod environment;
 mod error;
-mod generated;
+mod spec_client;
 mod headers;
 mod hooks;
 mod open_enum;
@@ -49,7 +49,7 @@ pub use builder::{
 };
 pub use environment::Environment;
 pub use error::{ApiError, Error, Result};
-pub use generated::{ByteStream, Client, ResponseValue, builder as operations, types};
+pub use spec_client::{ByteStream, Client, ResponseValue, builder as operations, types};
 pub use headers::{X_ADAPTER_ID, X_CHANNEL, X_MERCHANT};
 pub use hooks::RequestContext;
 pub use open_enum::OpenEnum;
