@@ -8,11 +8,11 @@ use reqwest::header::HeaderValue;
 
 use crate::environment::{Environment, check_slug};
 use crate::error::{Error, Result};
-use crate::spec_client::Client;
 use crate::headers::{TenantHeaders, checked_value};
 use crate::hooks::{RequestContext, Settings};
 use crate::retry::RetryPolicy;
 use crate::secret::ApiKey;
+use crate::spec_client::Client;
 
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -10,9 +10,9 @@ use std::time::Duration;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::HeaderValue;
 
-use crate::spec_client::Client;
 use crate::headers::{self, TenantHeaders};
 use crate::retry::{self, RetryPolicy};
+use crate::spec_client::Client;
 use crate::{error, operation_table, path_guard, response_gate};
 
 /// Per-client settings shared by all clones.

@@ -34,7 +34,6 @@ mod builder;
 pub mod emulator;
 mod environment;
 mod error;
-mod spec_client;
 mod headers;
 mod hooks;
 mod open_enum;
@@ -43,18 +42,19 @@ mod path_guard;
 mod response_gate;
 mod retry;
 mod secret;
+mod spec_client;
 
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
 };
 pub use environment::Environment;
 pub use error::{ApiError, Error, Result};
-pub use spec_client::{ByteStream, Client, ResponseValue, builder as operations, types};
 pub use headers::{X_ADAPTER_ID, X_CHANNEL, X_MERCHANT};
 pub use hooks::RequestContext;
 pub use open_enum::OpenEnum;
 pub use retry::RetryPolicy;
 pub use secret::ApiKey;
+pub use spec_client::{ByteStream, Client, ResponseValue, builder as operations, types};
 
 /// The upstream build of the vendored spec this crate was generated from.
 pub const UPSTREAM_BUILD: &str = env!("NORCE_UPSTREAM_BUILD");
