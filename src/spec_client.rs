@@ -50,6 +50,18 @@ mod tests {
     }
 
     #[test]
+    fn the_crate_names_the_vendored_build() {
+        let provenance: serde_json::Value =
+            serde_json::from_str(include_str!("../openapi/provenance.json")).unwrap();
+        assert_eq!(
+            crate::UPSTREAM_BUILD,
+            provenance["upstream_build"].as_str().unwrap()
+        );
+        let metadata = env!("CARGO_PKG_VERSION").split_once('+').unwrap().1;
+        assert_eq!(metadata, crate::UPSTREAM_BUILD[..10].replace('-', ""));
+    }
+
+    #[test]
     fn models_derive_json_schema() {
         let schema = schemars::schema_for!(super::types::Order);
         let json = serde_json::to_value(&schema).unwrap();
