@@ -252,7 +252,11 @@ impl ClientBuilder {
             Some(client) => client,
             None => default_http_client(&self.user_agent, self.connect_timeout).map_err(config)?,
         };
+        let base_path = url::Url::parse(&base_url)
+            .map(|url| url.path().trim_end_matches('/').to_string())
+            .map_err(|e| config(format!("malformed base URL {base_url:?}: {e}")))?;
         let settings = Settings {
+            base_path,
             tenant: TenantHeaders {
                 merchant,
                 channel,

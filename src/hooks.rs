@@ -18,6 +18,8 @@ use crate::{error, operation_table, path_guard, response_gate};
 /// Per-client settings shared by all clones.
 pub(crate) struct Settings {
     pub(crate) tenant: TenantHeaders,
+    /// The base URL's path (`/checkout/order`), for the path guard.
+    pub(crate) base_path: String,
     pub(crate) retry: RetryPolicy,
     pub(crate) request_timeout: Duration,
     pub(crate) max_response_bytes: usize,
@@ -48,11 +50,11 @@ impl ClientHooks<RequestContext> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        let context = self.inner();
         if let Some(operation) = operation_table::operation(info.operation_id) {
-            path_guard::check(request.url(), self.baseurl(), operation)
+            path_guard::check(request.url(), &context.settings.base_path, operation)
                 .map_err(progenitor_client::Error::InvalidRequest)?;
         }
-        let context = self.inner();
         headers::inject(
             request,
             &context.settings.tenant,

@@ -110,7 +110,8 @@ pub(crate) async fn send(
 ) -> reqwest::Result<Response> {
     let started = Instant::now();
     // A streaming body cannot be cloned, so such a request is sent once.
-    let retry_allowed = policy.may_retry(request.method()) && request.try_clone().is_some();
+    let retry_allowed = policy.may_retry(request.method())
+        && request.body().is_none_or(|body| body.as_bytes().is_some());
     let mut attempt: u32 = 1;
     let mut delay = Duration::ZERO;
     let mut original = Some(request);
