@@ -36,6 +36,7 @@ mod environment;
 mod error;
 mod headers;
 mod hooks;
+pub mod json;
 mod open_enum;
 mod operation_table;
 mod path_guard;
