@@ -49,14 +49,14 @@ pub enum Error {
     },
 
     /// The request (or reading its response) took longer than the configured timeout.
-    #[error("{operation}: timed out: {source}")]
+    #[error("{operation}: {}", crate::transport_cause::describe(.source))]
     Timeout {
         operation: String,
         source: reqwest::Error,
     },
 
     /// The request could not be sent or its response could not be read.
-    #[error("{operation}: transport error: {source}")]
+    #[error("{operation}: {}", crate::transport_cause::describe(.source))]
     Transport {
         operation: String,
         source: reqwest::Error,

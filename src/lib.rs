@@ -44,6 +44,7 @@ mod response_gate;
 mod retry;
 mod secret;
 mod spec_client;
+mod transport_cause;
 
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
