@@ -13,6 +13,7 @@ pub mod refresh;
 pub mod report;
 pub mod rust_mapping;
 pub mod rust_surface;
+pub mod sorted_map;
 pub mod spec_input;
 pub mod spec_source;
 pub mod spec_surface;

@@ -59,6 +59,14 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         codegen: Option<PathBuf>,
     },
+    /// Write a synthetic description of N operations (for measuring `diff`; see the bench).
+    #[command(hide = true)]
+    Synthetic {
+        operations: usize,
+        /// Apply the bench's spread of small edits.
+        #[arg(long)]
+        edited: bool,
+    },
 }
 
 fn codegen(file: Option<PathBuf>) -> Codegen {
@@ -91,6 +99,12 @@ fn main() -> ExitCode {
             format,
             allow_breaking,
         } => diff(&old, &new, format, allow_breaking),
+        Command::Synthetic { operations, edited } => {
+            let text =
+                xtask::spec_source::canonical_text(&xtask::synthetic::spec(operations, edited));
+            let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { codegen: file } => check::run(&root, &codegen(file)).map(|ok| {
             if ok {
                 println!("all checks passed");
@@ -112,9 +126,10 @@ fn main() -> ExitCode {
 
 fn diff(old: &str, new: &str, format: Format, allow_breaking: bool) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir()?;
-    let old_doc = spec_input::load(&cwd, old)?;
-    let new_doc = spec_input::load(&cwd, new)?;
-    let report = xtask::diff_docs(old, &old_doc, new, &new_doc);
+    let old_api = spec_input::load_api(&cwd, old)?;
+    let new_api = spec_input::load_api(&cwd, new)?;
+    let report = xtask::report::Report::new(old, new, &old_api, &new_api);
+    drop((old_api, new_api));
     let text = match format {
         Format::Text => report.text(),
         Format::Json => report.json() + "\n",
