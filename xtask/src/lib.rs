@@ -9,7 +9,9 @@
 pub mod check;
 pub mod diff;
 pub mod model;
+pub mod policy;
 pub mod refresh;
+pub mod renames;
 pub mod report;
 pub mod rust_mapping;
 pub mod rust_surface;

@@ -212,6 +212,8 @@ pub struct Api {
     pub usage: BTreeMap<String, Usage>,
     /// Everything else at the top level (`info`, `servers`, `security`, …), as normalized JSON.
     pub metadata: BTreeMap<String, String>,
+    /// The URL templates of `servers` (`https://{slug}.api-se.norce.tech/checkout/order/`).
+    pub servers: BTreeSet<String>,
 }
 
 impl Api {
@@ -251,6 +253,7 @@ impl Api {
             .map(|(name, schema)| (name.clone(), component(schema)))
             .collect();
         api.usage = usage(&api);
+        api.servers = server_urls(doc).into_iter().collect();
         if let Some(object) = doc.as_object() {
             for (key, value) in object {
                 if key != "paths" && key != "components" {
@@ -271,6 +274,19 @@ impl Api {
         }
         api
     }
+}
+
+/// The `url` of every entry of a description's top-level `servers`, in document order.
+pub fn server_urls(doc: &Value) -> Vec<String> {
+    doc.get("servers")
+        .and_then(Value::as_array)
+        .map(|servers| {
+            servers
+                .iter()
+                .filter_map(|s| s.get("url").and_then(Value::as_str).map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// JSON text with arrays sorted, so that reordering a list of servers or tags is no change.
