@@ -29,6 +29,10 @@ enum Command {
         /// A file path or an http(s) URL of the upstream description (JSON or YAML).
         #[arg(long)]
         from: String,
+        /// Vendor it even though its build string equals the vendored one while its content
+        /// differs (refused by default: a silent re-release).
+        #[arg(long)]
+        allow_same_build: bool,
     },
     /// Write the spec and Rust surface snapshots (openapi/surface-spec.txt, openapi/surface-rust.txt).
     Surface {
@@ -77,7 +81,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = workspace_root();
     let result = match cli.command {
-        Command::Refresh { from } => refresh::run(&root, &from).map(|_| ExitCode::SUCCESS),
+        Command::Refresh {
+            from,
+            allow_same_build,
+        } => refresh::run(&root, &from, &refresh::Options { allow_same_build })
+            .map(|_| ExitCode::SUCCESS),
         Command::Surface {
             check: false,
             codegen: file,
