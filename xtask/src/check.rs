@@ -210,14 +210,11 @@ pub fn servers_match_environment(root: &Path) -> Result<String> {
             problems.join("; ")
         );
     }
-    Ok(format!(
-        "{}",
-        environment
-            .iter()
-            .map(|(variant, _)| variant.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
+    Ok(environment
+        .iter()
+        .map(|(variant, _)| variant.as_str())
+        .collect::<Vec<_>>()
+        .join(", "))
 }
 
 /// `(major, minor, patch)`.

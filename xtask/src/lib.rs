@@ -13,6 +13,7 @@ pub mod policy;
 pub mod refresh;
 pub mod renames;
 pub mod report;
+pub mod resources;
 pub mod rust_mapping;
 pub mod rust_surface;
 pub mod sorted_map;

@@ -55,6 +55,9 @@ enum Command {
         /// Exit 0 even when there are breaking changes.
         #[arg(long)]
         allow_breaking: bool,
+        /// Print this process's peak RSS and CPU time to stderr at the end (for the bench).
+        #[arg(long, hide = true)]
+        report_resources: bool,
     },
     /// The CI gate: canonical spec, current snapshots, build metadata, and compatibility with
     /// the last release tag.
@@ -106,7 +109,14 @@ fn main() -> ExitCode {
             new,
             format,
             allow_breaking,
-        } => diff(&old, &new, format, allow_breaking),
+            report_resources,
+        } => {
+            let result = diff(&old, &new, format, allow_breaking);
+            if report_resources {
+                eprintln!("{}", xtask::resources::report());
+            }
+            result
+        }
         Command::Synthetic { operations, edited } => {
             let text =
                 xtask::spec_source::canonical_text(&xtask::synthetic::spec(operations, edited));
