@@ -49,7 +49,11 @@ pub fn git_show(dir: &Path, spec: &str) -> Result<String> {
 /// Read, parse and validate the description named by `spec`.
 pub fn load(dir: &Path, spec: &str) -> Result<Value> {
     let text = read_text(dir, spec)?;
-    parse(&text).with_context(|| format!("cannot use {spec}"))
+    let doc = spec_source::parse(text.as_bytes()).with_context(|| format!("cannot use {spec}"))?;
+    // The text is not needed any more: free it before the structure check.
+    drop(text);
+    spec_source::validate(&doc).with_context(|| format!("cannot use {spec}"))?;
+    Ok(doc)
 }
 
 /// Read, parse and validate the description named by `spec`, and keep only its [`Api`] model:
