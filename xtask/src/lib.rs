@@ -3,8 +3,11 @@
 //!
 //! - [`refresh`]: vendor an upstream description (`cargo xtask refresh --from …`);
 //! - [`surface`]: the spec and Rust surface snapshots (`cargo xtask surface [--check]`);
-//! - [`diff`], [`wire`], [`rust_mapping`], [`report`]: the client-perspective diff (`cargo xtask diff`);
-//! - [`check`]: the CI gate (`cargo xtask check`).
+//! - [`diff`], [`renames`], [`wire`], [`rust_mapping`], [`report`]: the client-perspective diff
+//!   (`cargo xtask diff`), every verdict resting on a rule of the [`policy`];
+//! - [`check`]: the CI gate (`cargo xtask check`), including `servers` against `Environment`;
+//! - [`synthetic`], [`resources`]: large synthetic descriptions and peak-memory/CPU figures for
+//!   the benchmark (`cargo bench -p xtask --bench diff`).
 
 pub mod check;
 pub mod diff;
