@@ -12,15 +12,37 @@ pub enum Environment {
     Production,
 }
 
+/// The one place the hosts live: each environment with its server URL template, verbatim as
+/// in the vendored spec's `servers` (`{slug}` is the server variable). `cargo xtask check`
+/// reads this table and fails when it and `openapi/openapi.json` disagree, so keep it a plain
+/// array of `(Environment::…, "literal")` pairs.
+const SERVER_URLS: [(Environment, &str); 3] = [
+    (
+        Environment::Playground,
+        "https://{slug}.api-se.playground.norce.tech/checkout/order/",
+    ),
+    (
+        Environment::Stage,
+        "https://{slug}.api-se.stage.norce.tech/checkout/order/",
+    ),
+    (
+        Environment::Production,
+        "https://{slug}.api-se.norce.tech/checkout/order/",
+    ),
+];
+
 impl Environment {
     /// The base URL for `slug` (without the trailing slash the generated paths add).
     pub fn base_url(self, slug: &str) -> String {
-        let infix = match self {
-            Environment::Playground => ".playground",
-            Environment::Stage => ".stage",
-            Environment::Production => "",
-        };
-        format!("https://{slug}.api-se{infix}.norce.tech/checkout/order")
+        let template = SERVER_URLS
+            .iter()
+            .find(|(environment, _)| *environment == self)
+            .map(|(_, url)| *url)
+            .expect("SERVER_URLS lists every environment");
+        template
+            .replace("{slug}", slug)
+            .trim_end_matches('/')
+            .to_string()
     }
 }
 
@@ -84,6 +106,21 @@ mod tests {
             Environment::Production.base_url("acme"),
             "https://acme.api-se.norce.tech/checkout/order"
         );
+    }
+
+    #[test]
+    fn every_environment_has_one_server_url() {
+        for environment in [
+            Environment::Playground,
+            Environment::Stage,
+            Environment::Production,
+        ] {
+            let count = SERVER_URLS
+                .iter()
+                .filter(|(e, _)| *e == environment)
+                .count();
+            assert_eq!(count, 1, "{environment}");
+        }
     }
 
     #[test]

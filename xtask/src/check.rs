@@ -3,7 +3,8 @@
 //! 1. the vendored spec is canonical and matches the sha256 recorded in its provenance;
 //! 2. both surface snapshots are current;
 //! 3. the crate's build metadata names the vendored upstream build;
-//! 4. against the last release tag `v*`, breaking changes come with a version bump
+//! 4. the hosts of `Environment` (`SERVER_URLS` in src/environment.rs) are the vendored `servers`;
+//! 5. against the last release tag `v*`, breaking changes come with a version bump
 //!    (0.x: minor, otherwise major).
 
 use std::path::Path;
@@ -37,6 +38,10 @@ pub fn run(root: &Path, codegen: &Codegen) -> Result<bool> {
     step(
         "build metadata names the vendored build",
         build_metadata(root).map(Some),
+    );
+    step(
+        "Environment's hosts are the vendored servers",
+        servers_match_environment(root).map(Some),
     );
     step(
         "surface snapshots are current",
@@ -115,6 +120,101 @@ fn version_of(cargo_toml: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// The hand-written file that holds the hosts.
+pub const ENVIRONMENT_FILE: &str = "src/environment.rs";
+
+/// `(Environment variant, URL template)` of the `SERVER_URLS` table in src/environment.rs.
+///
+/// The table is the single source of the hosts in the crate (`Environment::base_url` only
+/// substitutes the slug), and it is plain data, so reading it with `syn` needs no guessing
+/// about what code computes.
+pub fn environment_urls(source: &str) -> Result<Vec<(String, String)>> {
+    let file =
+        syn::parse_file(source).with_context(|| format!("{ENVIRONMENT_FILE} does not parse"))?;
+    let table = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Const(c) if c.ident == "SERVER_URLS" => Some(c),
+            _ => None,
+        })
+        .with_context(|| format!("{ENVIRONMENT_FILE} has no `const SERVER_URLS`"))?;
+    let syn::Expr::Array(array) = &*table.expr else {
+        bail!("SERVER_URLS in {ENVIRONMENT_FILE} is not an array literal");
+    };
+    let mut out = vec![];
+    for element in &array.elems {
+        let pair = match element {
+            syn::Expr::Tuple(t) if t.elems.len() == 2 => Some((&t.elems[0], &t.elems[1])),
+            _ => None,
+        };
+        let entry = pair.and_then(|(variant, url)| {
+            let syn::Expr::Path(path) = variant else {
+                return None;
+            };
+            let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(url),
+                ..
+            }) = url
+            else {
+                return None;
+            };
+            let variant = path.path.segments.last()?.ident.to_string();
+            Some((variant, url.value()))
+        });
+        match entry {
+            Some(entry) => out.push(entry),
+            None => bail!(
+                "SERVER_URLS in {ENVIRONMENT_FILE} holds `{}`; expected (Environment::Variant, \"url\") pairs",
+                crate::rust_surface::tokens(element)
+            ),
+        }
+    }
+    Ok(out)
+}
+
+/// Every vendored server URL is an `Environment`'s, and every `Environment` URL is a vendored
+/// server with a `{slug}` variable.
+pub fn servers_match_environment(root: &Path) -> Result<String> {
+    let source = std::fs::read_to_string(root.join(ENVIRONMENT_FILE))
+        .with_context(|| format!("cannot read {ENVIRONMENT_FILE}"))?;
+    let environment = environment_urls(&source)?;
+    let text = std::fs::read_to_string(root.join(SPEC_FILE))
+        .with_context(|| format!("cannot read {SPEC_FILE}"))?;
+    let doc = spec_input::parse(&text).with_context(|| format!("cannot use {SPEC_FILE}"))?;
+    let servers = crate::model::server_urls(&doc);
+    let mut problems = vec![];
+    for url in &servers {
+        if !environment.iter().any(|(_, u)| u == url) {
+            problems.push(format!(
+                "{SPEC_FILE} lists server {url}, which no Environment uses"
+            ));
+        }
+    }
+    for (variant, url) in &environment {
+        if !servers.contains(url) {
+            problems.push(format!(
+                "Environment::{variant} uses {url}, which is not a server of {SPEC_FILE}"
+            ));
+        } else if !url.contains("{slug}") {
+            problems.push(format!(
+                "Environment::{variant}'s URL {url} has no {{slug}}"
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{}; update SERVER_URLS in {ENVIRONMENT_FILE}",
+            problems.join("; ")
+        );
+    }
+    Ok(environment
+        .iter()
+        .map(|(variant, _)| variant.as_str())
+        .collect::<Vec<_>>()
+        .join(", "))
 }
 
 /// `(major, minor, patch)`.

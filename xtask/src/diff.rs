@@ -84,6 +84,12 @@ pub enum SpecChange {
         old: Vec<String>,
         new: Vec<String>,
     },
+    /// A path template variable (and its path parameter) renamed: same method, same segments.
+    PathParamRenamed {
+        op: OpRef,
+        old: String,
+        new: String,
+    },
     ParamAdded {
         op: OpRef,
         location: String,
@@ -169,6 +175,12 @@ pub enum SpecChange {
         name: String,
         usage: UsageTag,
     },
+    /// A schema that left under one name and arrived under another with identical structure.
+    SchemaRenamed {
+        old: String,
+        new: String,
+        usage: UsageTag,
+    },
     SchemaShapeChanged {
         name: String,
         old: String,
@@ -242,6 +254,55 @@ pub enum SpecChange {
     MetadataChanged {
         key: String,
     },
+    /// Server URL templates added or removed (other edits of `servers` are metadata).
+    ServersChanged {
+        added: Vec<String>,
+        removed: Vec<String>,
+    },
+}
+
+impl SpecChange {
+    /// The stable kebab-case name of the kind of change (the JSON `kind`).
+    pub fn kind(&self) -> &'static str {
+        use SpecChange::*;
+        match self {
+            OperationAdded { .. } => "operation-added",
+            OperationRemoved { .. } => "operation-removed",
+            OperationIdChanged { .. } => "operation-id-changed",
+            OperationMoved { .. } => "operation-moved",
+            OperationTagsChanged { .. } => "operation-tags-changed",
+            PathParamRenamed { .. } => "path-param-renamed",
+            ParamAdded { .. } => "param-added",
+            ParamRemoved { .. } => "param-removed",
+            ParamRequiredChanged { .. } => "param-required-changed",
+            ParamTypeChanged { .. } => "param-type-changed",
+            ParamConstraintChanged { .. } => "param-constraint-changed",
+            BodyAdded { .. } => "body-added",
+            BodyRemoved { .. } => "body-removed",
+            BodyRequiredChanged { .. } => "body-required-changed",
+            BodyMediaAdded { .. } => "body-media-added",
+            BodyMediaRemoved { .. } => "body-media-removed",
+            BodyTypeChanged { .. } => "body-type-changed",
+            ResponseAdded { .. } => "response-added",
+            ResponseRemoved { .. } => "response-removed",
+            ResponseTypeChanged { .. } => "response-type-changed",
+            SchemaAdded { .. } => "schema-added",
+            SchemaRemoved { .. } => "schema-removed",
+            SchemaRenamed { .. } => "schema-renamed",
+            SchemaShapeChanged { .. } => "schema-shape-changed",
+            PropertyAdded { .. } => "property-added",
+            PropertyRemoved { .. } => "property-removed",
+            PropertyRequiredChanged { .. } => "property-required-changed",
+            PropertyReadOnlyChanged { .. } => "property-read-only-changed",
+            PropertyTypeChanged { .. } => "property-type-changed",
+            PropertyConstraintChanged { .. } => "property-constraint-changed",
+            EnumValueAdded { .. } => "enum-value-added",
+            EnumValueRemoved { .. } => "enum-value-removed",
+            DocsChanged { .. } => "docs-changed",
+            MetadataChanged { .. } => "metadata-changed",
+            ServersChanged { .. } => "servers-changed",
+        }
+    }
 }
 
 /// [`Usage`] in a serializable form.
@@ -269,14 +330,40 @@ impl UsageTag {
 /// Every change from `old` to `new`, in a stable order.
 pub fn diff(old: &Api, new: &Api) -> Vec<SpecChange> {
     let mut out = vec![];
+    // Schemas renamed with identical structure: compare OLD under the new names, so that the
+    // references to them are no change (only the rename itself is reported).
+    let renames = crate::renames::schema_renames(old, new);
+    let renamed_old;
+    let old = if renames.is_empty() {
+        old
+    } else {
+        for (from, to) in &renames {
+            out.push(SpecChange::SchemaRenamed {
+                old: from.clone(),
+                new: to.clone(),
+                usage: old.usage_of(from).union(new.usage_of(to)).into(),
+            });
+        }
+        renamed_old = crate::renames::rename_schemas(old, &renames);
+        &renamed_old
+    };
     operations(old, new, &mut out);
     schemas(old, new, &mut out);
+    let added: Vec<String> = new.servers.difference(&old.servers).cloned().collect();
+    let removed: Vec<String> = old.servers.difference(&new.servers).cloned().collect();
+    let servers_changed = !added.is_empty() || !removed.is_empty();
+    if servers_changed {
+        out.push(SpecChange::ServersChanged { added, removed });
+    }
     for key in old
         .metadata
         .keys()
         .chain(new.metadata.keys())
         .collect::<BTreeSet<_>>()
     {
+        if key == "servers" && servers_changed {
+            continue;
+        }
         if old.metadata.get(key) != new.metadata.get(key) {
             out.push(SpecChange::MetadataChanged { key: key.clone() });
         }
@@ -284,20 +371,89 @@ pub fn diff(old: &Api, new: &Api) -> Vec<SpecChange> {
     out
 }
 
+/// A path with every template variable blanked: `/orders/{}/hooks/{}`. Two paths with the same
+/// shape are the same URL on the wire.
+fn path_shape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_var = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_var = true;
+                out.push_str("{}");
+            }
+            '}' => in_var = false,
+            _ if in_var => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The template variables of a path, in order.
+fn path_vars(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(var, _)| var))
+        .collect()
+}
+
 fn operations(old: &Api, new: &Api, out: &mut Vec<SpecChange>) {
     let mut removed: Vec<&Operation> = vec![];
     for (key, o) in &old.operations {
         match new.operations.get(key) {
-            Some(n) => operation(o, n, out),
+            Some(n) => operation(o, n, &[], out),
             None => removed.push(o),
         }
     }
-    let added: Vec<&Operation> = new
+    let mut added: Vec<&Operation> = new
         .operations
         .iter()
         .filter(|(k, _)| !old.operations.contains_key(*k))
         .map(|(_, n)| n)
         .collect();
+    // A path whose template variables were renamed is the same URL on the wire: the same
+    // operation, compared with its path parameters paired by position.
+    if !removed.is_empty() && !added.is_empty() {
+        let mut by_shape: BTreeMap<(String, &str), Vec<usize>> = BTreeMap::new();
+        for (i, n) in added.iter().enumerate() {
+            by_shape
+                .entry((path_shape(&n.path), n.method.as_str()))
+                .or_default()
+                .push(i);
+        }
+        let mut matched = BTreeSet::new();
+        removed.retain(|o| {
+            let candidates = by_shape
+                .get(&(path_shape(&o.path), o.method.as_str()))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let [i] = candidates else { return true };
+            let n = added[*i];
+            let renames: Vec<(String, String)> = path_vars(&o.path)
+                .into_iter()
+                .zip(path_vars(&n.path))
+                .filter(|(a, b)| a != b)
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+            for (from, to) in &renames {
+                out.push(SpecChange::PathParamRenamed {
+                    op: OpRef::of(n),
+                    old: from.clone(),
+                    new: to.clone(),
+                });
+            }
+            operation(o, n, &renames, out);
+            matched.insert(*i);
+            false
+        });
+        added = added
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !matched.contains(i))
+            .map(|(_, n)| n)
+            .collect();
+    }
     // An operationId that left one method/path and arrived at another moved: same Rust method.
     let added_by_id: BTreeMap<&str, &Operation> = added
         .iter()
@@ -313,7 +469,7 @@ fn operations(old: &Api, new: &Api, out: &mut Vec<SpecChange>) {
                     old_method: o.method.clone(),
                     old_path: o.path.clone(),
                 });
-                operation(o, n, out);
+                operation(o, n, &[], out);
             }
             None => out.push(SpecChange::OperationRemoved { op: OpRef::of(o) }),
         }
@@ -325,8 +481,33 @@ fn operations(old: &Api, new: &Api, out: &mut Vec<SpecChange>) {
     }
 }
 
-fn operation(o: &Operation, n: &Operation, out: &mut Vec<SpecChange>) {
+/// Compare two versions of one operation; `renames` pairs old and new names of path
+/// parameters whose template variable was renamed.
+fn operation(
+    o: &Operation,
+    n: &Operation,
+    renames: &[(String, String)],
+    out: &mut Vec<SpecChange>,
+) {
     let op = OpRef::of(n);
+    let to_new = |key: &(String, String)| -> (String, String) {
+        match renames
+            .iter()
+            .find(|(from, _)| key.0 == "path" && *from == key.1)
+        {
+            Some((_, to)) => (key.0.clone(), to.clone()),
+            None => key.clone(),
+        }
+    };
+    let to_old = |key: &(String, String)| -> (String, String) {
+        match renames
+            .iter()
+            .find(|(_, to)| key.0 == "path" && *to == key.1)
+        {
+            Some((from, _)) => (key.0.clone(), from.clone()),
+            None => key.clone(),
+        }
+    };
     if o.id != n.id {
         out.push(SpecChange::OperationIdChanged {
             op: op.clone(),
@@ -346,7 +527,7 @@ fn operation(o: &Operation, n: &Operation, out: &mut Vec<SpecChange>) {
         });
     }
     for (key, p) in &o.params {
-        match n.params.get(key) {
+        match n.params.get(&to_new(key)) {
             None => out.push(SpecChange::ParamRemoved {
                 op: op.clone(),
                 location: p.location.clone(),
@@ -357,7 +538,7 @@ fn operation(o: &Operation, n: &Operation, out: &mut Vec<SpecChange>) {
         }
     }
     for (key, q) in &n.params {
-        if !o.params.contains_key(key) {
+        if !o.params.contains_key(&to_old(key)) {
             out.push(SpecChange::ParamAdded {
                 op: op.clone(),
                 location: q.location.clone(),

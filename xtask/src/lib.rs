@@ -3,16 +3,23 @@
 //!
 //! - [`refresh`]: vendor an upstream description (`cargo xtask refresh --from …`);
 //! - [`surface`]: the spec and Rust surface snapshots (`cargo xtask surface [--check]`);
-//! - [`diff`], [`wire`], [`rust_mapping`], [`report`]: the client-perspective diff (`cargo xtask diff`);
-//! - [`check`]: the CI gate (`cargo xtask check`).
+//! - [`diff`], [`renames`], [`wire`], [`rust_mapping`], [`report`]: the client-perspective diff
+//!   (`cargo xtask diff`), every verdict resting on a rule of the [`policy`];
+//! - [`check`]: the CI gate (`cargo xtask check`), including `servers` against `Environment`;
+//! - [`synthetic`], [`resources`]: large synthetic descriptions and peak-memory/CPU figures for
+//!   the benchmark (`cargo bench -p xtask --bench diff`).
 
 pub mod check;
 pub mod diff;
 pub mod model;
+pub mod policy;
 pub mod refresh;
+pub mod renames;
 pub mod report;
+pub mod resources;
 pub mod rust_mapping;
 pub mod rust_surface;
+pub mod sorted_map;
 pub mod spec_input;
 pub mod spec_source;
 pub mod spec_surface;

@@ -29,6 +29,10 @@ enum Command {
         /// A file path or an http(s) URL of the upstream description (JSON or YAML).
         #[arg(long)]
         from: String,
+        /// Vendor it even though its build string equals the vendored one while its content
+        /// differs (refused by default: a silent re-release).
+        #[arg(long)]
+        allow_same_build: bool,
     },
     /// Write the spec and Rust surface snapshots (openapi/surface-spec.txt, openapi/surface-rust.txt).
     Surface {
@@ -51,6 +55,9 @@ enum Command {
         /// Exit 0 even when there are breaking changes.
         #[arg(long)]
         allow_breaking: bool,
+        /// Print this process's peak RSS and CPU time to stderr at the end (for the bench).
+        #[arg(long, hide = true)]
+        report_resources: bool,
     },
     /// The CI gate: canonical spec, current snapshots, build metadata, and compatibility with
     /// the last release tag.
@@ -58,6 +65,14 @@ enum Command {
         /// Read the generated code from this file instead of building the crate.
         #[arg(long, value_name = "FILE")]
         codegen: Option<PathBuf>,
+    },
+    /// Write a synthetic description of N operations (for measuring `diff`; see the bench).
+    #[command(hide = true)]
+    Synthetic {
+        operations: usize,
+        /// Apply the bench's spread of small edits.
+        #[arg(long)]
+        edited: bool,
     },
 }
 
@@ -69,7 +84,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = workspace_root();
     let result = match cli.command {
-        Command::Refresh { from } => refresh::run(&root, &from).map(|_| ExitCode::SUCCESS),
+        Command::Refresh {
+            from,
+            allow_same_build,
+        } => refresh::run(&root, &from, &refresh::Options { allow_same_build })
+            .map(|_| ExitCode::SUCCESS),
         Command::Surface {
             check: false,
             codegen: file,
@@ -90,7 +109,20 @@ fn main() -> ExitCode {
             new,
             format,
             allow_breaking,
-        } => diff(&old, &new, format, allow_breaking),
+            report_resources,
+        } => {
+            let result = diff(&old, &new, format, allow_breaking);
+            if report_resources {
+                eprintln!("{}", xtask::resources::report());
+            }
+            result
+        }
+        Command::Synthetic { operations, edited } => {
+            let text =
+                xtask::spec_source::canonical_text(&xtask::synthetic::spec(operations, edited));
+            let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { codegen: file } => check::run(&root, &codegen(file)).map(|ok| {
             if ok {
                 println!("all checks passed");
@@ -112,9 +144,10 @@ fn main() -> ExitCode {
 
 fn diff(old: &str, new: &str, format: Format, allow_breaking: bool) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir()?;
-    let old_doc = spec_input::load(&cwd, old)?;
-    let new_doc = spec_input::load(&cwd, new)?;
-    let report = xtask::diff_docs(old, &old_doc, new, &new_doc);
+    let old_api = spec_input::load_api(&cwd, old)?;
+    let new_api = spec_input::load_api(&cwd, new)?;
+    let report = xtask::report::Report::new(old, new, &old_api, &new_api);
+    drop((old_api, new_api));
     let text = match format {
         Format::Text => report.text(),
         Format::Json => report.json() + "\n",

@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::sorted_map::SortedMap;
+
 /// The HTTP methods an OpenAPI path item can hold.
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -65,22 +67,22 @@ pub struct Param {
     pub name: String,
     pub required: bool,
     pub ty: Ty,
-    pub docs: String,
+    pub docs: Docs,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Body {
     pub required: bool,
     /// Media type -> body type.
-    pub content: BTreeMap<String, Ty>,
-    pub docs: String,
+    pub content: SortedMap<String, Ty>,
+    pub docs: Docs,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     /// Media type -> body type (empty: no body).
-    pub content: BTreeMap<String, Ty>,
-    pub docs: String,
+    pub content: SortedMap<String, Ty>,
+    pub docs: Docs,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,11 +92,11 @@ pub struct Operation {
     pub id: Option<String>,
     pub tags: BTreeSet<String>,
     /// (location, name) -> parameter; header names are lower-cased (they are case-insensitive).
-    pub params: BTreeMap<(String, String), Param>,
+    pub params: SortedMap<(String, String), Param>,
     pub request: Option<Body>,
     /// Status (`200`, `4XX`, `default`) -> response.
-    pub responses: BTreeMap<String, Response>,
-    pub docs: String,
+    pub responses: SortedMap<String, Response>,
+    pub docs: Docs,
 }
 
 impl Operation {
@@ -134,13 +136,13 @@ pub struct Property {
     pub required: bool,
     pub read_only: bool,
     pub write_only: bool,
-    pub docs: String,
+    pub docs: Docs,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Shape {
     Object {
-        properties: BTreeMap<String, Property>,
+        properties: SortedMap<String, Property>,
         /// `additionalProperties: false`: the generated struct denies unknown fields.
         closed: bool,
         /// The type of additional properties, when they are allowed with a schema.
@@ -171,7 +173,7 @@ impl Shape {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schema {
     pub shape: Shape,
-    pub docs: String,
+    pub docs: Docs,
 }
 
 /// Whether a schema can travel in requests, in responses, or both.
@@ -210,6 +212,8 @@ pub struct Api {
     pub usage: BTreeMap<String, Usage>,
     /// Everything else at the top level (`info`, `servers`, `security`, …), as normalized JSON.
     pub metadata: BTreeMap<String, String>,
+    /// The URL templates of `servers` (`https://{slug}.api-se.norce.tech/checkout/order/`).
+    pub servers: BTreeSet<String>,
 }
 
 impl Api {
@@ -224,27 +228,32 @@ impl Api {
             .get("paths")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
+        // Collected first and built in one go: a BTreeMap filled by sorted inserts leaves its
+        // nodes half empty, and an Operation is large.
+        let mut operations = Vec::new();
+        let no_params = Vec::new();
         for (path, item) in paths {
             let shared = item
                 .get("parameters")
                 .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
+                .unwrap_or(&no_params);
             for method in METHODS {
                 let Some(op) = item.get(method) else { continue };
-                let operation = operation(doc, path, method, op, &shared);
-                api.operations
-                    .insert((path.clone(), operation.method.clone()), operation);
+                let operation = operation(doc, path, method, op, shared);
+                operations.push(((path.clone(), operation.method.clone()), operation));
             }
         }
+        api.operations = operations.into_iter().collect();
         let schemas = doc
             .pointer("/components/schemas")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
-        for (name, schema) in schemas {
-            api.schemas.insert(name.clone(), component(schema));
-        }
+        api.schemas = schemas
+            .iter()
+            .map(|(name, schema)| (name.clone(), component(schema)))
+            .collect();
         api.usage = usage(&api);
+        api.servers = server_urls(doc).into_iter().collect();
         if let Some(object) = doc.as_object() {
             for (key, value) in object {
                 if key != "paths" && key != "components" {
@@ -265,6 +274,19 @@ impl Api {
         }
         api
     }
+}
+
+/// The `url` of every entry of a description's top-level `servers`, in document order.
+pub fn server_urls(doc: &Value) -> Vec<String> {
+    doc.get("servers")
+        .and_then(Value::as_array)
+        .map(|servers| {
+            servers
+                .iter()
+                .filter_map(|s| s.get("url").and_then(Value::as_str).map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// JSON text with arrays sorted, so that reordering a list of servers or tags is no change.
@@ -300,21 +322,54 @@ fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
     current
 }
 
-/// Documentation-only keywords of an element, as one comparable string.
-fn docs(value: &Value, keys: &[&str]) -> String {
-    keys.iter()
-        .filter_map(|key| value.get(*key).map(|v| format!("{key}={v}")))
-        .collect::<Vec<_>>()
-        .join("\n")
+/// The documentation-only keywords of an element, kept as a 64-bit digest: the diff only asks
+/// whether they changed, and keeping every description's text for both documents was a large
+/// share of the model's memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Docs(u64);
+
+/// Documentation-only keywords of an element (key and JSON value), as one comparable digest.
+fn docs(value: &Value, keys: &[&str]) -> Docs {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for key in keys {
+        if let Some(v) = value.get(*key) {
+            key.hash(&mut hasher);
+            hash_value(v, &mut hasher);
+        }
+    }
+    Docs(hasher.finish())
+}
+
+/// Hash a JSON value structurally, without rendering it as text.
+fn hash_value(value: &Value, hasher: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    match value {
+        Value::Null => 0u8.hash(hasher),
+        Value::Bool(b) => (1u8, b).hash(hasher),
+        Value::Number(n) => (2u8, n.to_string()).hash(hasher),
+        Value::String(s) => (3u8, s).hash(hasher),
+        Value::Array(items) => {
+            (4u8, items.len()).hash(hasher);
+            items.iter().for_each(|v| hash_value(v, hasher));
+        }
+        Value::Object(map) => {
+            (5u8, map.len()).hash(hasher);
+            for (k, v) in map {
+                k.hash(hasher);
+                hash_value(v, hasher);
+            }
+        }
+    }
 }
 
 fn operation(doc: &Value, path: &str, method: &str, op: &Value, shared: &[Value]) -> Operation {
-    let mut params = BTreeMap::new();
+    let mut params = Vec::new();
+    let no_params = Vec::new();
     let own = op
         .get("parameters")
         .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+        .unwrap_or(&no_params);
     // Path-level parameters first; an operation's own parameter with the same key wins.
     for raw in shared.iter().chain(own.iter()) {
         let p = resolve(doc, raw);
@@ -354,8 +409,10 @@ fn operation(doc: &Value, path: &str, method: &str, op: &Value, shared: &[Value]
                 ],
             ),
         };
-        params.insert((location, name), param);
+        params.push(((location, name), param));
     }
+    // Later entries win on equal keys (an operation's own parameter over a path-level one).
+    let params: SortedMap<(String, String), Param> = params.into_iter().collect();
     let request = op.get("requestBody").map(|raw| {
         let body = resolve(doc, raw);
         Body {
@@ -367,19 +424,20 @@ fn operation(doc: &Value, path: &str, method: &str, op: &Value, shared: &[Value]
             docs: docs(body, &["description"]),
         }
     });
-    let mut responses = BTreeMap::new();
+    let mut responses = Vec::new();
     if let Some(map) = op.get("responses").and_then(Value::as_object) {
         for (status, raw) in map {
             let response = resolve(doc, raw);
-            responses.insert(
+            responses.push((
                 status.clone(),
                 Response {
                     content: content(response),
                     docs: docs(response, &["description", "headers", "links"]),
                 },
-            );
+            ));
         }
     }
+    let responses = responses.into_iter().collect();
     Operation {
         method: method.to_ascii_uppercase(),
         path: path.to_string(),
@@ -407,7 +465,7 @@ fn operation(doc: &Value, path: &str, method: &str, op: &Value, shared: &[Value]
     }
 }
 
-fn content(value: &Value) -> BTreeMap<String, Ty> {
+fn content(value: &Value) -> SortedMap<String, Ty> {
     value
         .get("content")
         .and_then(Value::as_object)

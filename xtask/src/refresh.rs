@@ -35,13 +35,21 @@ pub enum Outcome {
     },
 }
 
-pub fn run(root: &Path, from: &str) -> Result<Outcome> {
+/// How `refresh` treats its input.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Vendor a description whose build string equals the vendored one although its content
+    /// differs (upstream re-released a build without a new build string).
+    pub allow_same_build: bool,
+}
+
+pub fn run(root: &Path, from: &str, options: &Options) -> Result<Outcome> {
     let upstream_bytes = spec_source::read_bytes(from)?;
-    let doc = spec_source::parse(&upstream_bytes)?;
-    spec_source::validate(&doc)?;
+    let doc = spec_source::parse(&upstream_bytes).with_context(|| format!("cannot use {from}"))?;
+    spec_source::validate(&doc).with_context(|| format!("cannot use {from}"))?;
     let Some(build) = spec_source::upstream_build(&doc) else {
         bail!(
-            "the description names no upstream build (expected `Build YYYY-MM-DD ...` in info.description)"
+            "cannot use {from}: the description names no upstream build (expected `Build YYYY-MM-DD ...` in info.description)"
         );
     };
     let canonical = spec_source::canonical_text(&doc);
@@ -52,13 +60,33 @@ pub fn run(root: &Path, from: &str) -> Result<Outcome> {
         println!("openapi/openapi.json is already upstream build {build}; nothing to do");
         return Ok(Outcome::Unchanged);
     }
+    let previous_doc = previous
+        .as_deref()
+        .and_then(|text| spec_input::parse(text).ok());
+    let previous_build = previous_doc
+        .as_ref()
+        .and_then(spec_source::upstream_build)
+        .or_else(|| read_provenance(root).ok().map(|p| p.upstream_build));
+    let canonical_sha256 = spec_source::sha256_hex(canonical.as_bytes());
+    let same_build = previous.is_some() && previous_build.as_deref() == Some(build.as_str());
+    if same_build && !options.allow_same_build {
+        bail!(
+            "{from} names upstream build {build}, which is already vendored in {SPEC_FILE}, but its content differs \
+             (canonical sha256 {} vs {}); refusing a silent re-release under the same build (pass --allow-same-build to vendor it anyway)",
+            &canonical_sha256[..12],
+            previous
+                .as_deref()
+                .map(|p| spec_source::sha256_hex(p.as_bytes())[..12].to_string())
+                .unwrap_or_default()
+        );
+    }
 
     let provenance = Provenance {
         source: from.to_string(),
         upstream_build: build.clone(),
         retrieved: chrono::Utc::now().format("%Y-%m-%d").to_string(),
         upstream_sha256: spec_source::sha256_hex(&upstream_bytes),
-        canonical_sha256: spec_source::sha256_hex(canonical.as_bytes()),
+        canonical_sha256: canonical_sha256.clone(),
     };
     let cargo_toml_path = root.join("Cargo.toml");
     let cargo_toml = std::fs::read_to_string(&cargo_toml_path)
@@ -66,21 +94,22 @@ pub fn run(root: &Path, from: &str) -> Result<Outcome> {
     let cargo_toml = with_build_metadata(&cargo_toml, &spec_source::build_metadata(&build))?;
 
     // What changed for clients, against the previously vendored description.
-    let report = previous
-        .as_deref()
-        .and_then(|text| spec_input::parse(text).ok())
-        .map(|old| {
-            let old_build = spec_source::upstream_build(&old).unwrap_or_else(|| "previous".into());
-            crate::diff_docs(
-                &format!("build {old_build}"),
-                &old,
-                &format!("build {build}"),
-                &doc,
+    let report = previous_doc.as_ref().map(|old| {
+        let old_build = spec_source::upstream_build(old).unwrap_or_else(|| "previous".into());
+        let new_label = if same_build {
+            format!(
+                "build {build} (revised, sha256 {})",
+                &canonical_sha256[..12]
             )
-        });
+        } else {
+            format!("build {build}")
+        };
+        crate::diff_docs(&format!("build {old_build}"), old, &new_label, &doc)
+    });
     let changelog_path = root.join(CHANGELOG_FILE);
     let changelog = std::fs::read_to_string(&changelog_path).unwrap_or_default();
-    let changelog = with_changelog_section(&changelog, &build, report.as_ref());
+    let changelog =
+        with_changelog_section(&changelog, &build, &canonical_sha256[..12], report.as_ref());
 
     std::fs::create_dir_all(root.join("openapi")).context("cannot create openapi/")?;
     write_atomically(&spec_path, canonical.as_bytes())?;
@@ -103,13 +132,54 @@ pub fn run(root: &Path, from: &str) -> Result<Outcome> {
     })
 }
 
-/// The changelog with a section for `build` inserted above older ones (newest first).
-pub fn with_changelog_section(changelog: &str, build: &str, report: Option<&Report>) -> String {
+/// The heading of a build's CHANGELOG section; each build has exactly one.
+pub fn changelog_heading(build: &str) -> String {
+    format!("## Upstream build {build}")
+}
+
+/// The changelog with a section for `build` inserted above older ones (newest first). When the
+/// build already has a section (a re-release vendored with `--allow-same-build`), the changes
+/// are added to that section under a sub-heading naming the new content's sha256 (`sha`), so
+/// headings stay unique.
+pub fn with_changelog_section(
+    changelog: &str,
+    build: &str,
+    sha: &str,
+    report: Option<&Report>,
+) -> String {
     let body = match report {
         Some(report) => report.markdown(),
         None => "Initial vendoring; no previous description to compare with.\n".to_string(),
     };
-    let section = format!("## Upstream build {build}\n\n{body}\n");
+    let heading = changelog_heading(build);
+    if let Some(at) = changelog
+        .match_indices(&heading)
+        .map(|(at, _)| at)
+        .find(|&at| {
+            (at == 0 || changelog[..at].ends_with('\n'))
+                && changelog[at + heading.len()..].starts_with('\n')
+        })
+    {
+        // The end of that section: the next `## ` heading, or the end of the file.
+        let after = at + heading.len();
+        let end = changelog[after..]
+            .find("\n## ")
+            .map(|i| after + i + 1)
+            .unwrap_or(changelog.len());
+        let mut section_end = changelog[..end].to_string();
+        if !section_end.ends_with("\n\n") {
+            section_end.push_str(if section_end.ends_with('\n') {
+                "\n"
+            } else {
+                "\n\n"
+            });
+        }
+        return format!(
+            "{section_end}### Re-released with different content (canonical sha256 {sha})\n\n{body}\n{}",
+            &changelog[end..]
+        );
+    }
+    let section = format!("{heading}\n\n{body}\n");
     let changelog = if changelog.trim().is_empty() {
         "# Changelog\n\nChanges of the vendored Norce description, recorded by `cargo xtask refresh`.\n\n".to_string()
     } else {
@@ -213,7 +283,7 @@ mod tests {
         let dir = project();
         let input = dir.path().join("in.json");
         std::fs::write(&input, SPEC).unwrap();
-        let outcome = run(dir.path(), input.to_str().unwrap()).unwrap();
+        let outcome = run(dir.path(), input.to_str().unwrap(), &Options::default()).unwrap();
         assert!(matches!(outcome, Outcome::Updated { previous: None, .. }));
         let vendored = std::fs::read_to_string(dir.path().join(SPEC_FILE)).unwrap();
         assert!(
@@ -240,10 +310,10 @@ mod tests {
         let dir = project();
         let input = dir.path().join("in.json");
         std::fs::write(&input, SPEC).unwrap();
-        run(dir.path(), input.to_str().unwrap()).unwrap();
+        run(dir.path(), input.to_str().unwrap(), &Options::default()).unwrap();
         let before = snapshot(dir.path());
         assert_eq!(
-            run(dir.path(), input.to_str().unwrap()).unwrap(),
+            run(dir.path(), input.to_str().unwrap(), &Options::default()).unwrap(),
             Outcome::Unchanged
         );
         assert_eq!(before, snapshot(dir.path()));
@@ -254,7 +324,7 @@ mod tests {
         let dir = project();
         let good = dir.path().join("good.json");
         std::fs::write(&good, SPEC).unwrap();
-        run(dir.path(), good.to_str().unwrap()).unwrap();
+        run(dir.path(), good.to_str().unwrap(), &Options::default()).unwrap();
         let before = snapshot(dir.path());
         let cases: [(&str, &str); 4] = [
             ("garbage.txt", ": : not yaml ["),
@@ -268,15 +338,24 @@ mod tests {
         for (name, content) in cases {
             let path = dir.path().join(name);
             std::fs::write(&path, content).unwrap();
-            let err = run(dir.path(), path.to_str().unwrap()).unwrap_err();
+            let err = run(dir.path(), path.to_str().unwrap(), &Options::default()).unwrap_err();
             assert!(
                 !format!("{err:#}").contains('\n'),
                 "one-line error for {name}: {err:#}"
             );
+            assert!(
+                format!("{err:#}").starts_with(&format!("cannot use {}: ", path.display())),
+                "the error names the input file: {err:#}"
+            );
             std::fs::remove_file(&path).unwrap();
             assert_eq!(before, snapshot(dir.path()), "{name} changed the project");
         }
-        let err = run(dir.path(), "http://127.0.0.1:9/openapi.json").unwrap_err();
+        let err = run(
+            dir.path(),
+            "http://127.0.0.1:9/openapi.json",
+            &Options::default(),
+        )
+        .unwrap_err();
         assert!(format!("{err:#}").contains("cannot fetch"), "{err:#}");
         assert_eq!(before, snapshot(dir.path()));
     }
@@ -286,14 +365,14 @@ mod tests {
         let dir = project();
         let first = dir.path().join("first.json");
         std::fs::write(&first, SPEC).unwrap();
-        run(dir.path(), first.to_str().unwrap()).unwrap();
+        run(dir.path(), first.to_str().unwrap(), &Options::default()).unwrap();
         let second = dir.path().join("second.json");
         let newer = SPEC.replace("2026-01-12", "2026-02-01").replace(
             r#""/a":{"#,
             r#""/b":{"post":{"operationId":"B","responses":{"200":{"description":"ok"}}}},"/a":{"#,
         );
         std::fs::write(&second, newer).unwrap();
-        run(dir.path(), second.to_str().unwrap()).unwrap();
+        run(dir.path(), second.to_str().unwrap(), &Options::default()).unwrap();
         let changelog = std::fs::read_to_string(dir.path().join(CHANGELOG_FILE)).unwrap();
         let newest = changelog
             .find("## Upstream build 2026-02-01")
@@ -307,6 +386,74 @@ mod tests {
             "{changelog}"
         );
         assert!(changelog.contains("Initial vendoring"), "{changelog}");
+    }
+
+    #[test]
+    fn same_build_with_other_content_is_refused_unless_allowed() {
+        let dir = project();
+        let first = dir.path().join("first.json");
+        std::fs::write(&first, SPEC).unwrap();
+        run(dir.path(), first.to_str().unwrap(), &Options::default()).unwrap();
+        let before = snapshot(dir.path());
+        // Same build string, one more operation.
+        let second = dir.path().join("second.json");
+        std::fs::write(
+            &second,
+            SPEC.replace(
+                r#""/a":{"#,
+                r#""/b":{"post":{"operationId":"B","responses":{"200":{"description":"ok"}}}},"/a":{"#,
+            ),
+        )
+        .unwrap();
+        let err = format!(
+            "{:#}",
+            run(dir.path(), second.to_str().unwrap(), &Options::default()).unwrap_err()
+        );
+        assert!(!err.contains('\n'), "one line: {err}");
+        assert!(
+            err.contains("names upstream build 2026-01-12 08:21:29, which is already vendored")
+                && err.contains("--allow-same-build")
+                && err.contains(second.to_str().unwrap()),
+            "{err}"
+        );
+        let after: Vec<_> = snapshot(dir.path())
+            .into_iter()
+            .filter(|(path, _)| !path.ends_with("second.json"))
+            .collect();
+        assert_eq!(before, after, "nothing written");
+
+        // Allowed: vendored, and the build keeps one CHANGELOG heading.
+        let allow = Options {
+            allow_same_build: true,
+        };
+        let outcome = run(dir.path(), second.to_str().unwrap(), &allow).unwrap();
+        assert!(matches!(outcome, Outcome::Updated { .. }));
+        let changelog = std::fs::read_to_string(dir.path().join(CHANGELOG_FILE)).unwrap();
+        assert_eq!(
+            changelog
+                .matches(&format!("{}\n", changelog_heading("2026-01-12 08:21:29")))
+                .count(),
+            1,
+            "{changelog}"
+        );
+        assert!(
+            changelog.contains("### Re-released with different content")
+                && changelog.contains("operation added: B (POST /b)"),
+            "{changelog}"
+        );
+        // A later, different build still gets its own section above.
+        let third = dir.path().join("third.json");
+        std::fs::write(&third, SPEC.replace("2026-01-12", "2026-02-01")).unwrap();
+        run(dir.path(), third.to_str().unwrap(), &Options::default()).unwrap();
+        let changelog = std::fs::read_to_string(dir.path().join(CHANGELOG_FILE)).unwrap();
+        let headings: Vec<&str> = changelog.lines().filter(|l| l.starts_with("## ")).collect();
+        assert_eq!(
+            headings,
+            [
+                "## Upstream build 2026-02-01 08:21:29",
+                "## Upstream build 2026-01-12 08:21:29"
+            ]
+        );
     }
 
     #[test]

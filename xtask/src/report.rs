@@ -4,6 +4,10 @@ use serde::Serialize;
 
 use crate::diff::{SpecChange, diff};
 use crate::model::Api;
+use crate::policy::Rule;
+
+/// Where the policy the verdicts cite is stated.
+pub const POLICY: &str = "README.md, \"Compatibility policy\"";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -16,19 +20,23 @@ pub enum Compat {
 pub struct Verdict {
     pub compat: Compat,
     pub why: String,
+    /// The rule of the compatibility policy (README.md) the verdict rests on.
+    pub rule: Rule,
 }
 
 impl Verdict {
-    pub fn ok(why: impl Into<String>) -> Verdict {
+    pub fn ok(rule: Rule, why: impl Into<String>) -> Verdict {
         Verdict {
             compat: Compat::Compatible,
             why: why.into(),
+            rule,
         }
     }
-    pub fn breaking(why: impl Into<String>) -> Verdict {
+    pub fn breaking(rule: Rule, why: impl Into<String>) -> Verdict {
         Verdict {
             compat: Compat::Breaking,
             why: why.into(),
+            rule,
         }
     }
     pub fn is_breaking(&self) -> bool {
@@ -136,7 +144,12 @@ impl Report {
     }
 
     pub fn text(&self) -> String {
-        let mut out = format!("{} → {}\n{}\n", self.old, self.new, self.headline());
+        let mut out = format!(
+            "{} → {}\n{}\nverdicts follow the compatibility policy in {POLICY}; [rule] names the rule each rests on\n",
+            self.old,
+            self.new,
+            self.headline()
+        );
         let mut group = None;
         for e in &self.changes {
             if group != Some(e.group) {
@@ -144,12 +157,14 @@ impl Report {
                 out.push_str(&format!("\n{}\n", e.group.title()));
             }
             out.push_str(&format!(
-                "  [wire {}] [source {}] {}\n      wire:   {}\n      source: {}\n",
+                "  [wire {}] [source {}] {}\n      wire:   {} [{}]\n      source: {} [{}]\n",
                 label(e.wire.compat),
                 label(e.source.compat),
                 e.summary,
                 e.wire.why,
-                e.source.why
+                e.wire.rule.id(),
+                e.source.why,
+                e.source.rule.id()
             ));
         }
         out
@@ -157,7 +172,7 @@ impl Report {
 
     pub fn markdown(&self) -> String {
         let mut out = format!(
-            "**{}** (`{}` → `{}`)\n",
+            "**{}** (`{}` → `{}`; verdicts follow the compatibility policy in {POLICY}, each naming its rule)\n",
             self.headline(),
             self.old,
             self.new
@@ -176,12 +191,14 @@ impl Report {
                 }
             };
             out.push_str(&format!(
-                "- {} — wire: {} ({}); source: {} ({})\n",
+                "- {} — wire: {} ({}; `{}`); source: {} ({}; `{}`)\n",
                 escape(&e.summary),
                 mark(e.wire.compat),
                 escape(&e.wire.why),
+                e.wire.rule.id(),
                 mark(e.source.compat),
-                escape(&e.source.why)
+                escape(&e.source.why),
+                e.source.rule.id()
             ));
         }
         out
@@ -252,6 +269,25 @@ pub fn classify(change: SpecChange) -> Entry {
                 opt(&op.id),
                 op.method,
                 op.path
+            ),
+        ),
+        PathParamRenamed { op, old, new } => (
+            Group::Parameters,
+            format!(
+                "path template variable renamed: {{{old}}} → {{{new}}} in {}",
+                op.label()
+            ),
+        ),
+        SchemaRenamed { old, new, .. } => (
+            Group::Schemas,
+            format!("schema renamed (identical structure): {old} → {new}"),
+        ),
+        ServersChanged { added, removed } => (
+            Group::Metadata,
+            format!(
+                "servers changed:{}{}",
+                removed.iter().map(|u| format!(" -{u}")).collect::<String>(),
+                added.iter().map(|u| format!(" +{u}")).collect::<String>()
             ),
         ),
         OperationTagsChanged { op, old, new } => (
@@ -529,10 +565,7 @@ pub fn classify(change: SpecChange) -> Entry {
         ),
         MetadataChanged { key } => (Group::Metadata, format!("metadata changed: {key}")),
     };
-    let kind = serde_json::to_value(&change)
-        .ok()
-        .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(String::from))
-        .unwrap_or_default();
+    let kind = change.kind().to_string();
     Entry {
         group,
         kind,

@@ -20,6 +20,7 @@
 use heck::{ToPascalCase, ToSnakeCase};
 
 use crate::diff::{EnumOwner, OpRef, SpecChange};
+use crate::policy::Rule;
 use crate::report::Verdict;
 use crate::wire::is_facade_header;
 
@@ -184,25 +185,52 @@ fn field(schema: &str, property: &str) -> String {
     format!("{}::{}", type_name(schema), field_name(property))
 }
 
-const STRUCT_LITERAL_NOTE: &str = "struct literals without `..Default::default()` must name it; code using `types::builder` is unaffected";
-
 pub fn verdict(change: &SpecChange) -> Verdict {
+    use Rule::*;
     use SpecChange::*;
     match change {
-        OperationAdded { op } => Verdict::ok(format!("new method {}", method(op))),
-        OperationRemoved { op } => Verdict::breaking(format!("method {} removed", method(op))),
+        OperationAdded { op } => Verdict::ok(RustNames, format!("new method {}", method(op))),
+        OperationRemoved { op } => {
+            Verdict::breaking(RustNames, format!("method {} removed", method(op)))
+        }
         OperationIdChanged { op, old_id } => {
             let old = OpRef {
                 id: old_id.clone(),
                 ..op.clone()
             };
-            Verdict::breaking(format!("method {} renamed to {}", method(&old), method(op)))
+            if method(&old) == method(op) {
+                Verdict::ok(RustNames, format!("{} keeps its name", method(op)))
+            } else {
+                Verdict::breaking(
+                    RustNames,
+                    format!("method {} renamed to {}", method(&old), method(op)),
+                )
+            }
         }
-        OperationMoved { op, .. } => {
-            Verdict::ok(format!("{} keeps its name and setters", method(op)))
-        }
-        OperationTagsChanged { .. } => {
-            Verdict::ok("the builder interface does not group methods by tag")
+        OperationMoved { op, .. } => Verdict::ok(
+            RustNames,
+            format!("{} keeps its name and setters", method(op)),
+        ),
+        OperationTagsChanged { .. } => Verdict::ok(
+            NothingGenerated,
+            "the builder interface does not group methods by tag",
+        ),
+        PathParamRenamed { op, old, new } => {
+            if setter_name(old) == setter_name(new) {
+                Verdict::ok(
+                    RustNames,
+                    format!(
+                        "setter {} keeps its name (progenitor snake_cases {new:?} to {})",
+                        setter(op, new),
+                        setter_name(new)
+                    ),
+                )
+            } else {
+                Verdict::breaking(
+                    RustNames,
+                    format!("setter {} renamed to {}", setter(op, old), setter(op, new)),
+                )
+            }
         }
         ParamAdded {
             op,
@@ -212,32 +240,47 @@ pub fn verdict(change: &SpecChange) -> Verdict {
             ..
         } => {
             if is_facade_header(location, name) {
-                Verdict::ok("build.rs drops this header; the facade injects it")
+                Verdict::ok(
+                    NothingGenerated,
+                    "build.rs drops this header; the facade injects it",
+                )
             } else if *required {
-                Verdict::ok(format!(
-                    "new setter {}; code that does not call it still compiles but send() reports the missing value",
-                    setter(op, name)
-                ))
+                Verdict::ok(
+                    RustNames,
+                    format!(
+                        "new setter {}; code that does not call it still compiles but send() reports the missing value",
+                        setter(op, name)
+                    ),
+                )
             } else {
-                Verdict::ok(format!("new setter {}", setter(op, name)))
+                Verdict::ok(RustNames, format!("new setter {}", setter(op, name)))
             }
         }
         ParamRemoved {
             op, location, name, ..
         } => {
             if is_facade_header(location, name) {
-                Verdict::ok("build.rs drops this header; there is no setter")
+                Verdict::ok(
+                    NothingGenerated,
+                    "build.rs drops this header; there is no setter",
+                )
             } else {
-                Verdict::breaking(format!("setter {} removed", setter(op, name)))
+                Verdict::breaking(RustNames, format!("setter {} removed", setter(op, name)))
             }
         }
         ParamRequiredChanged {
             op, location, name, ..
         } => {
             if is_facade_header(location, name) {
-                Verdict::ok("build.rs drops this header; there is no setter")
+                Verdict::ok(
+                    NothingGenerated,
+                    "build.rs drops this header; there is no setter",
+                )
             } else {
-                Verdict::ok(format!("setter {} keeps its signature", setter(op, name)))
+                Verdict::ok(
+                    RustTypes,
+                    format!("setter {} keeps its signature", setter(op, name)),
+                )
             }
         }
         ParamTypeChanged {
@@ -248,41 +291,63 @@ pub fn verdict(change: &SpecChange) -> Verdict {
             new,
         } => {
             if is_facade_header(location, name) {
-                Verdict::ok("build.rs drops this header; there is no setter")
+                Verdict::ok(
+                    NothingGenerated,
+                    "build.rs drops this header; there is no setter",
+                )
             } else {
-                Verdict::breaking(format!(
-                    "setter {} now takes {} instead of {}",
-                    setter(op, name),
-                    rust_type(new),
-                    rust_type(old)
-                ))
+                Verdict::breaking(
+                    RustTypes,
+                    format!(
+                        "setter {} now takes {} instead of {}",
+                        setter(op, name),
+                        rust_type(new),
+                        rust_type(old)
+                    ),
+                )
             }
         }
-        ParamConstraintChanged { .. } => {
-            Verdict::ok("parameter constraints do not change the setter's type")
-        }
-        BodyAdded { op, .. } => Verdict::ok(format!(
-            "new setters {0}body() and {0}body_map()",
-            builder_prefix(op)
-        )),
-        BodyRemoved { op } => Verdict::breaking(format!(
-            "setters {0}body() and {0}body_map() removed",
-            builder_prefix(op)
-        )),
-        BodyRequiredChanged { .. } => Verdict::ok("body() keeps its signature"),
+        ParamConstraintChanged { .. } => Verdict::ok(
+            NothingGenerated,
+            "parameter constraints do not change the setter's type",
+        ),
+        BodyAdded { op, .. } => Verdict::ok(
+            RustNames,
+            format!(
+                "new setters {0}body() and {0}body_map()",
+                builder_prefix(op)
+            ),
+        ),
+        BodyRemoved { op } => Verdict::breaking(
+            RustNames,
+            format!(
+                "setters {0}body() and {0}body_map() removed",
+                builder_prefix(op)
+            ),
+        ),
+        BodyRequiredChanged { .. } => Verdict::ok(RustTypes, "body() keeps its signature"),
         BodyMediaAdded { media, .. } | BodyMediaRemoved { media, .. }
             if media != "application/json" =>
         {
-            Verdict::ok("only the application/json body is generated")
+            Verdict::ok(
+                NothingGenerated,
+                "only the application/json body is generated",
+            )
         }
-        BodyMediaAdded { op, .. } => Verdict::ok(format!(
-            "new setters {0}body() and {0}body_map()",
-            builder_prefix(op)
-        )),
-        BodyMediaRemoved { op, .. } => Verdict::breaking(format!(
-            "setters {0}body() and {0}body_map() removed",
-            builder_prefix(op)
-        )),
+        BodyMediaAdded { op, .. } => Verdict::ok(
+            RustNames,
+            format!(
+                "new setters {0}body() and {0}body_map()",
+                builder_prefix(op)
+            ),
+        ),
+        BodyMediaRemoved { op, .. } => Verdict::breaking(
+            RustNames,
+            format!(
+                "setters {0}body() and {0}body_map() removed",
+                builder_prefix(op)
+            ),
+        ),
         BodyTypeChanged {
             op,
             media,
@@ -290,14 +355,20 @@ pub fn verdict(change: &SpecChange) -> Verdict {
             new,
         } => {
             if media != "application/json" {
-                Verdict::ok("only the application/json body is generated")
+                Verdict::ok(
+                    NothingGenerated,
+                    "only the application/json body is generated",
+                )
             } else {
-                Verdict::breaking(format!(
-                    "{}body() now takes {} instead of {}",
-                    builder_prefix(op),
-                    rust_type(first_word(new)),
-                    rust_type(first_word(old))
-                ))
+                Verdict::breaking(
+                    RustTypes,
+                    format!(
+                        "{}body() now takes {} instead of {}",
+                        builder_prefix(op),
+                        rust_type(first_word(new)),
+                        rust_type(first_word(old))
+                    ),
+                )
             }
         }
         ResponseAdded {
@@ -316,21 +387,39 @@ pub fn verdict(change: &SpecChange) -> Verdict {
             ..
         } => {
             if *return_type_changed {
-                Verdict::breaking(format!("the return type of {}.send() changes", method(op)))
+                Verdict::breaking(
+                    RustTypes,
+                    format!("the return type of {}.send() changes", method(op)),
+                )
             } else {
-                Verdict::ok(format!(
-                    "the return type of {}.send() is unchanged",
-                    method(op)
-                ))
+                Verdict::ok(
+                    RustTypes,
+                    format!("the return type of {}.send() is unchanged", method(op)),
+                )
             }
         }
-        SchemaAdded { name } => Verdict::ok(format!("new type {}", type_name(name))),
+        SchemaAdded { name } => Verdict::ok(RustNames, format!("new type {}", type_name(name))),
         SchemaRemoved { name, .. } => {
-            Verdict::breaking(format!("type {} removed", type_name(name)))
+            Verdict::breaking(RustNames, format!("type {} removed", type_name(name)))
         }
-        SchemaShapeChanged { name, .. } => {
-            Verdict::breaking(format!("type {} is generated differently", type_name(name)))
+        SchemaRenamed { old, new, .. } => {
+            if type_name(old) == type_name(new) {
+                Verdict::ok(RustNames, format!("type {} keeps its name", type_name(new)))
+            } else {
+                Verdict::breaking(
+                    RustNames,
+                    format!(
+                        "type {} renamed to {} (so are its builder and inline enum types)",
+                        type_name(old),
+                        type_name(new)
+                    ),
+                )
+            }
         }
+        SchemaShapeChanged { name, .. } => Verdict::breaking(
+            RustTypes,
+            format!("type {} is generated differently", type_name(name)),
+        ),
         PropertyAdded {
             schema,
             property,
@@ -338,14 +427,20 @@ pub fn verdict(change: &SpecChange) -> Verdict {
             required,
             read_only,
             ..
-        } => Verdict::ok(format!(
-            "new field {}: {}; {STRUCT_LITERAL_NOTE}",
-            field(schema, property),
-            field_type(ty, *required, *read_only)
-        )),
+        } => Verdict::ok(
+            StructConstruction,
+            format!(
+                "new field {}: {}; structs are built with builders or `..Default::default()`",
+                field(schema, property),
+                field_type(ty, *required, *read_only)
+            ),
+        ),
         PropertyRemoved {
             schema, property, ..
-        } => Verdict::breaking(format!("field {} removed", field(schema, property))),
+        } => Verdict::breaking(
+            RustNames,
+            format!("field {} removed", field(schema, property)),
+        ),
         PropertyRequiredChanged {
             schema,
             property,
@@ -355,23 +450,32 @@ pub fn verdict(change: &SpecChange) -> Verdict {
             ..
         } => {
             if *read_only {
-                Verdict::ok(format!(
-                    "readOnly: build.rs keeps {} an Option either way",
-                    field(schema, property)
-                ))
+                Verdict::ok(
+                    RustTypes,
+                    format!(
+                        "readOnly: build.rs keeps {} an Option either way",
+                        field(schema, property)
+                    ),
+                )
             } else if defaults_when_absent(ty) {
-                Verdict::ok(format!(
-                    "field {} stays {} (an absent array or map is empty)",
-                    field(schema, property),
-                    field_type(ty, true, false)
-                ))
+                Verdict::ok(
+                    RustTypes,
+                    format!(
+                        "field {} stays {} (an absent array or map is empty)",
+                        field(schema, property),
+                        field_type(ty, true, false)
+                    ),
+                )
             } else {
-                Verdict::breaking(format!(
-                    "field {} changes from {} to {}",
-                    field(schema, property),
-                    field_type(ty, !now_required, false),
-                    field_type(ty, *now_required, false)
-                ))
+                Verdict::breaking(
+                    RustTypes,
+                    format!(
+                        "field {} changes from {} to {}",
+                        field(schema, property),
+                        field_type(ty, !now_required, false),
+                        field_type(ty, *now_required, false)
+                    ),
+                )
             }
         }
         PropertyReadOnlyChanged {
@@ -383,18 +487,24 @@ pub fn verdict(change: &SpecChange) -> Verdict {
             ..
         } => {
             if *required && !defaults_when_absent(ty) {
-                Verdict::breaking(format!(
-                    "field {} changes from {} to {}",
-                    field(schema, property),
-                    field_type(ty, true, !now_read_only),
-                    field_type(ty, true, *now_read_only)
-                ))
+                Verdict::breaking(
+                    RustTypes,
+                    format!(
+                        "field {} changes from {} to {}",
+                        field(schema, property),
+                        field_type(ty, true, !now_read_only),
+                        field_type(ty, true, *now_read_only)
+                    ),
+                )
             } else {
-                Verdict::ok(format!(
-                    "field {} keeps its type {}",
-                    field(schema, property),
-                    field_type(ty, *required, true)
-                ))
+                Verdict::ok(
+                    RustTypes,
+                    format!(
+                        "field {} keeps its type {}",
+                        field(schema, property),
+                        field_type(ty, *required, true)
+                    ),
+                )
             }
         }
         PropertyTypeChanged {
@@ -405,27 +515,46 @@ pub fn verdict(change: &SpecChange) -> Verdict {
             required,
             read_only,
             ..
-        } => Verdict::breaking(format!(
-            "field {} changes from {} to {}",
-            field(schema, property),
-            field_type(old, *required, *read_only),
-            field_type(new, *required, *read_only)
-        )),
+        } => Verdict::breaking(
+            RustTypes,
+            format!(
+                "field {} changes from {} to {}",
+                field(schema, property),
+                field_type(old, *required, *read_only),
+                field_type(new, *required, *read_only)
+            ),
+        ),
         PropertyConstraintChanged { .. } => Verdict::ok(
+            NothingGenerated,
             "same Rust type: string constraints are documented, not generated (spec transform 4)",
         ),
-        EnumValueAdded { owner, value, .. } => Verdict::breaking(format!(
-            "new variant {}::{}: generated enums are not #[non_exhaustive], so an exhaustive `match` stops compiling",
-            enum_type(owner),
-            variant_name(value)
-        )),
-        EnumValueRemoved { owner, value, .. } => Verdict::breaking(format!(
-            "variant {}::{} removed",
-            enum_type(owner),
-            variant_name(value)
-        )),
-        DocsChanged { .. } => Verdict::ok("doc comments only"),
-        MetadataChanged { .. } => Verdict::ok("no generated items depend on it"),
+        EnumValueAdded { owner, value, .. } => Verdict::ok(
+            NonExhaustiveEnums,
+            format!(
+                "new variant {}::{}; generated enums are #[non_exhaustive], so matches already carry a `_` arm",
+                enum_type(owner),
+                variant_name(value)
+            ),
+        ),
+        EnumValueRemoved { owner, value, .. } => Verdict::breaking(
+            NonExhaustiveEnums,
+            format!(
+                "variant {}::{} removed",
+                enum_type(owner),
+                variant_name(value)
+            ),
+        ),
+        DocsChanged { .. } => Verdict::ok(NothingGenerated, "doc comments only"),
+        ServersChanged { .. } => Verdict::ok(
+            NothingGenerated,
+            "no generated item uses `servers`, but src/environment.rs hard-codes the hosts (SERVER_URLS of Environment): \
+             update it by hand; `cargo xtask check` fails until the two agree",
+        ),
+        MetadataChanged { key } if key == "servers" => Verdict::ok(
+            NothingGenerated,
+            "no generated item uses `servers`; src/environment.rs (SERVER_URLS) holds only the URLs, which did not change",
+        ),
+        MetadataChanged { .. } => Verdict::ok(NothingGenerated, "no generated items depend on it"),
     }
 }
 

@@ -6,6 +6,7 @@ use std::process::Command;
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
+use crate::model::Api;
 use crate::spec_source;
 
 /// The text of `spec`: a file if one exists at that path, else `git show spec` run in `dir`.
@@ -48,7 +49,19 @@ pub fn git_show(dir: &Path, spec: &str) -> Result<String> {
 /// Read, parse and validate the description named by `spec`.
 pub fn load(dir: &Path, spec: &str) -> Result<Value> {
     let text = read_text(dir, spec)?;
-    parse(&text).with_context(|| format!("cannot use {spec}"))
+    let doc = spec_source::parse(text.as_bytes()).with_context(|| format!("cannot use {spec}"))?;
+    // The text is not needed any more: free it before the structure check.
+    drop(text);
+    spec_source::validate(&doc).with_context(|| format!("cannot use {spec}"))?;
+    Ok(doc)
+}
+
+/// Read, parse and validate the description named by `spec`, and keep only its [`Api`] model:
+/// the text and the JSON tree are dropped before the next description is read, so a diff holds
+/// at most one document tree at a time.
+pub fn load_api(dir: &Path, spec: &str) -> Result<Api> {
+    let doc = load(dir, spec)?;
+    Ok(Api::from_json(&doc))
 }
 
 pub fn parse(text: &str) -> Result<Value> {

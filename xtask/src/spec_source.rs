@@ -2,6 +2,7 @@
 //! check it is OpenAPI 3.0.x, and render the canonical vendored form.
 
 use anyhow::{Context, Result, bail};
+use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -58,8 +59,55 @@ pub fn validate(doc: &Value) -> Result<()> {
         Some(Value::Object(paths)) if !paths.is_empty() => {}
         _ => bail!("the description has no `paths`"),
     }
-    serde_json::from_value::<openapiv3::OpenAPI>(doc.clone())
-        .context("the description does not follow the OpenAPI 3.0 structure")?;
+    structure(object).context("the description does not follow the OpenAPI 3.0 structure")
+}
+
+/// The OpenAPI 3.0 structure check (openapiv3's types), one path item and one component
+/// schema at a time: deserializing the whole document at once builds a typed tree several
+/// times the size of the JSON, which was the largest part of `diff`'s peak memory. Items are
+/// read from the borrowed tree and dropped at once; the rest of the document (info, servers,
+/// the other components, …) is small and checked as an `OpenAPI` with empty paths and schemas.
+fn structure(object: &serde_json::Map<String, Value>) -> Result<()> {
+    use openapiv3::{OpenAPI, PathItem, ReferenceOr, Schema};
+    let mut skeleton = serde_json::Map::new();
+    for (key, value) in object {
+        let value = match (key.as_str(), value) {
+            ("paths", Value::Object(paths)) => {
+                for (path, item) in paths.iter().filter(|(k, _)| !k.starts_with("x-")) {
+                    ReferenceOr::<PathItem>::deserialize(item)
+                        .with_context(|| format!("path {path}"))?;
+                }
+                Value::Object(
+                    paths
+                        .iter()
+                        .filter(|(k, _)| k.starts_with("x-"))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                )
+            }
+            ("components", Value::Object(components)) => {
+                let mut rest = serde_json::Map::new();
+                for (kind, entries) in components {
+                    match (kind.as_str(), entries) {
+                        ("schemas", Value::Object(schemas)) => {
+                            for (name, schema) in schemas {
+                                ReferenceOr::<Schema>::deserialize(schema)
+                                    .with_context(|| format!("schema {name}"))?;
+                            }
+                            rest.insert(kind.clone(), Value::Object(Default::default()));
+                        }
+                        _ => {
+                            rest.insert(kind.clone(), entries.clone());
+                        }
+                    }
+                }
+                Value::Object(rest)
+            }
+            _ => value.clone(),
+        };
+        skeleton.insert(key.clone(), value);
+    }
+    OpenAPI::deserialize(&Value::Object(skeleton))?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@
 //! Where a verdict depends on those, the explanation says what a strict client would see.
 
 use crate::diff::SpecChange;
+use crate::policy::Rule;
 use crate::report::Verdict;
 
 /// Header parameters the facade always sends (and build.rs removes from every operation).
@@ -20,21 +21,33 @@ pub fn is_facade_header(location: &str, name: &str) -> bool {
 }
 
 pub fn verdict(change: &SpecChange) -> Verdict {
+    use Rule::*;
     use SpecChange::*;
     match change {
-        OperationAdded { .. } => Verdict::ok("a new operation; deployed clients do not call it"),
-        OperationRemoved { .. } => {
-            Verdict::breaking("deployed clients still call it and get 404/405")
-        }
-        OperationIdChanged { .. } => Verdict::ok("same method and path on the wire"),
+        OperationAdded { .. } => Verdict::ok(
+            WireRequests,
+            "a new operation; deployed clients do not call it",
+        ),
+        OperationRemoved { .. } => Verdict::breaking(
+            WireRequests,
+            "deployed clients still call it and get 404/405",
+        ),
+        OperationIdChanged { .. } => Verdict::ok(NamesOffWire, "same method and path on the wire"),
         OperationMoved {
             old_method,
             old_path,
             ..
-        } => Verdict::breaking(format!(
-            "deployed clients still call {old_method} {old_path}"
-        )),
-        OperationTagsChanged { .. } => Verdict::ok("tags are not sent"),
+        } => Verdict::breaking(
+            WireRequests,
+            format!("deployed clients still call {old_method} {old_path}"),
+        ),
+        OperationTagsChanged { .. } => Verdict::ok(NamesOffWire, "tags are not sent"),
+        PathParamRenamed { old, new, .. } => Verdict::ok(
+            NamesOffWire,
+            format!(
+                "the URL on the wire is identical: {{{old}}} and {{{new}}} fill the same path segment"
+            ),
+        ),
         ParamAdded {
             location,
             name,
@@ -42,18 +55,25 @@ pub fn verdict(change: &SpecChange) -> Verdict {
             ..
         } => {
             if is_facade_header(location, name) {
-                Verdict::ok("the facade always sends x-merchant, x-channel and x-adapterid")
+                Verdict::ok(
+                    FacadeHeaders,
+                    "the facade always sends x-merchant, x-channel and x-adapterid",
+                )
             } else if *required {
-                Verdict::breaking(format!(
-                    "a new required {location} parameter; deployed clients do not send it"
-                ))
+                Verdict::breaking(
+                    WireRequests,
+                    format!("a new required {location} parameter; deployed clients do not send it"),
+                )
             } else {
-                Verdict::ok("a new optional parameter")
+                Verdict::ok(WireRequests, "a new optional parameter")
             }
         }
-        ParamRemoved { location, .. } => Verdict::ok(format!(
-            "deployed clients may still send the {location} parameter; servers ignore unknown ones"
-        )),
+        ParamRemoved { location, .. } => Verdict::ok(
+            WireRequests,
+            format!(
+                "deployed clients may still send the {location} parameter; servers ignore unknown ones"
+            ),
+        ),
         ParamRequiredChanged {
             location,
             name,
@@ -61,74 +81,109 @@ pub fn verdict(change: &SpecChange) -> Verdict {
             ..
         } => {
             if !now_required {
-                Verdict::ok("a parameter became optional")
+                Verdict::ok(WireRequests, "a parameter became optional")
             } else if is_facade_header(location, name) {
-                Verdict::ok("the facade always sends x-merchant, x-channel and x-adapterid")
+                Verdict::ok(
+                    FacadeHeaders,
+                    "the facade always sends x-merchant, x-channel and x-adapterid",
+                )
             } else {
-                Verdict::breaking("the parameter became required; deployed clients may omit it")
+                Verdict::breaking(
+                    WireRequests,
+                    "the parameter became required; deployed clients may omit it",
+                )
             }
         }
-        ParamTypeChanged { old, new, .. } => Verdict::breaking(format!(
-            "deployed clients send {old}, the server expects {new}"
-        )),
+        ParamTypeChanged { old, new, .. } => Verdict::breaking(
+            WireRequests,
+            format!("deployed clients send {old}, the server expects {new}"),
+        ),
         ParamConstraintChanged { key, old, new, .. } => {
             request_constraint(key, old.as_deref(), new.as_deref())
         }
-        BodyAdded { required: true, .. } => {
-            Verdict::breaking("a required request body; deployed clients send none")
-        }
+        BodyAdded { required: true, .. } => Verdict::breaking(
+            WireRequests,
+            "a required request body; deployed clients send none",
+        ),
         BodyAdded {
             required: false, ..
-        } => Verdict::ok("a new optional request body"),
-        BodyRemoved { .. } => {
-            Verdict::ok("deployed clients may still send a body; servers ignore it")
-        }
+        } => Verdict::ok(WireRequests, "a new optional request body"),
+        BodyRemoved { .. } => Verdict::ok(
+            WireRequests,
+            "deployed clients may still send a body; servers ignore it",
+        ),
         BodyRequiredChanged {
             now_required: true, ..
-        } => Verdict::breaking("the request body became required; deployed clients may omit it"),
+        } => Verdict::breaking(
+            WireRequests,
+            "the request body became required; deployed clients may omit it",
+        ),
         BodyRequiredChanged {
             now_required: false,
             ..
-        } => Verdict::ok("the request body became optional"),
-        BodyMediaAdded { .. } => Verdict::ok("an additional request media type"),
+        } => Verdict::ok(WireRequests, "the request body became optional"),
+        BodyMediaAdded { .. } => Verdict::ok(WireRequests, "an additional request media type"),
         BodyMediaRemoved { media, .. } => {
-            Verdict::breaking(format!("deployed clients still send {media}"))
+            Verdict::breaking(WireRequests, format!("deployed clients still send {media}"))
         }
-        BodyTypeChanged { old, new, .. } => Verdict::breaking(format!(
-            "deployed clients send {old}, the server expects {new}"
-        )),
+        BodyTypeChanged { old, new, .. } => Verdict::breaking(
+            WireRequests,
+            format!("deployed clients send {old}, the server expects {new}"),
+        ),
         ResponseAdded { status, .. } => {
             if crate::model::is_success(status) {
-                Verdict::breaking(format!(
-                    "deployed clients treat an undocumented {status} as an error (Error::UnexpectedResponse)"
-                ))
+                Verdict::breaking(
+                    WireResponses,
+                    format!(
+                        "deployed clients treat an undocumented {status} as an error (Error::UnexpectedResponse)"
+                    ),
+                )
             } else {
-                Verdict::ok("an error status; deployed clients already report it as an error")
+                Verdict::ok(
+                    WireResponses,
+                    "an error status; deployed clients already report it as an error",
+                )
             }
         }
-        ResponseRemoved { .. } => Verdict::ok("deployed clients simply never see it"),
+        ResponseRemoved { .. } => {
+            Verdict::ok(WireResponses, "deployed clients simply never see it")
+        }
         ResponseTypeChanged {
             status, old, new, ..
         } => {
             if crate::model::is_success(status) {
-                Verdict::breaking(format!(
-                    "deployed clients decode {old}, the server sends {new}"
-                ))
+                Verdict::breaking(
+                    WireResponses,
+                    format!("deployed clients decode {old}, the server sends {new}"),
+                )
             } else {
-                Verdict::ok(format!(
-                    "still reported as an error; deployed clients decode {old}, so the payload may be unreadable"
-                ))
+                Verdict::ok(
+                    WireResponses,
+                    format!(
+                        "still reported as an error; deployed clients decode {old}, so the payload may be unreadable"
+                    ),
+                )
             }
         }
-        SchemaAdded { .. } => Verdict::ok("a new schema"),
-        SchemaRemoved { .. } => Verdict::ok("its uses are reported where it was referenced"),
+        SchemaAdded { .. } => Verdict::ok(NamesOffWire, "a new schema"),
+        SchemaRemoved { .. } => Verdict::ok(
+            NamesOffWire,
+            "its uses are reported where it was referenced",
+        ),
+        SchemaRenamed { .. } => Verdict::ok(
+            NamesOffWire,
+            "identical structure, so identical JSON; schema names never travel on the wire",
+        ),
         SchemaShapeChanged {
             old, new, usage, ..
         } => {
             if usage.any() {
-                Verdict::breaking(format!("the schema changed from {old} to {new}"))
+                Verdict::breaking(
+                    WireResponses,
+                    format!("the schema changed from {old} to {new}"),
+                )
             } else {
-                Verdict::ok("the schema is not used by any operation")
+                Verdict::ok(NamesOffWire, "the schema is not used by any operation")
             }
         }
         PropertyAdded {
@@ -140,14 +195,19 @@ pub fn verdict(change: &SpecChange) -> Verdict {
         } => {
             if usage.request && *required && !read_only {
                 Verdict::breaking(
+                    WireRequests,
                     "a new required request property; deployed clients do not send it",
                 )
             } else if usage.response && *closed {
                 Verdict::breaking(
+                    WireResponses,
                     "the schema has additionalProperties: false, so deployed clients deny unknown fields",
                 )
             } else {
-                Verdict::ok("deployed clients ignore properties they do not know")
+                Verdict::ok(
+                    WireResponses,
+                    "deployed clients ignore properties they do not know",
+                )
             }
         }
         PropertyRemoved {
@@ -157,13 +217,20 @@ pub fn verdict(change: &SpecChange) -> Verdict {
             ..
         } => {
             if usage.response && *required && !read_only {
-                Verdict::breaking("deployed clients require it when decoding responses")
+                Verdict::breaking(
+                    WireResponses,
+                    "deployed clients require it when decoding responses",
+                )
             } else if usage.response && *required {
                 Verdict::ok(
+                    LenientDecoding,
                     "readOnly: our client's field is Option<T> (a client that honours `required` would fail)",
                 )
             } else {
-                Verdict::ok("it was optional; servers ignore it when deployed clients send it")
+                Verdict::ok(
+                    WireRequests,
+                    "it was optional; servers ignore it when deployed clients send it",
+                )
             }
         }
         PropertyRequiredChanged {
@@ -174,20 +241,25 @@ pub fn verdict(change: &SpecChange) -> Verdict {
         } => {
             if *now_required {
                 if usage.request && !read_only {
-                    Verdict::breaking("deployed clients may omit it in requests")
+                    Verdict::breaking(WireRequests, "deployed clients may omit it in requests")
                 } else {
-                    Verdict::ok("only responses are affected, and they now always carry it")
+                    Verdict::ok(
+                        WireResponses,
+                        "only responses are affected, and they now always carry it",
+                    )
                 }
             } else if usage.response && !read_only {
                 Verdict::breaking(
+                    WireResponses,
                     "deployed clients require it when decoding responses; the server may omit it now",
                 )
             } else if usage.response {
                 Verdict::ok(
+                    LenientDecoding,
                     "readOnly: our client's field was already Option<T> (a client that honours `required` would fail)",
                 )
             } else {
-                Verdict::ok("a request property became optional")
+                Verdict::ok(WireRequests, "a request property became optional")
             }
         }
         PropertyReadOnlyChanged {
@@ -198,19 +270,27 @@ pub fn verdict(change: &SpecChange) -> Verdict {
         } => {
             if !now_read_only && *required && usage.request {
                 Verdict::breaking(
+                    WireRequests,
                     "no longer readOnly and required: deployed clients do not send it",
                 )
             } else {
-                Verdict::ok("deployed clients' fields stay decodable")
+                Verdict::ok(LenientDecoding, "deployed clients' fields stay decodable")
             }
         }
         PropertyTypeChanged {
             old, new, usage, ..
         } => {
             if usage.any() {
-                Verdict::breaking(format!("the property changed from {old} to {new}"))
+                Verdict::breaking(
+                    if usage.request {
+                        WireRequests
+                    } else {
+                        WireResponses
+                    },
+                    format!("the property changed from {old} to {new}"),
+                )
             } else {
-                Verdict::ok("the schema is not used by any operation")
+                Verdict::ok(NamesOffWire, "the schema is not used by any operation")
             }
         }
         PropertyConstraintChanged {
@@ -224,46 +304,79 @@ pub fn verdict(change: &SpecChange) -> Verdict {
             let request = if usage.request && !read_only {
                 request_constraint(key, old.as_deref(), new.as_deref())
             } else {
-                Verdict::ok("")
+                Verdict::ok(WireRequests, "")
             };
             let response = if usage.response {
                 response_constraint(key, old.as_deref(), new.as_deref())
             } else {
-                Verdict::ok("")
+                Verdict::ok(WireResponses, "")
             };
             if request.is_breaking() {
                 request
             } else if response.is_breaking() {
                 response
+            } else if usage.response {
+                Verdict::ok(
+                    LenientDecoding,
+                    format!("{key} changed in a way deployed clients accept"),
+                )
             } else {
-                Verdict::ok(format!("{key} changed in a way deployed clients accept"))
+                Verdict::ok(
+                    WireRequests,
+                    format!("{key} changed in a way deployed clients accept"),
+                )
             }
         }
         EnumValueAdded { usage, .. } => {
             if usage.response {
                 Verdict::ok(
+                    OpenEnums,
                     "breaking for a client with strict enums (an unknown value fails decoding); ours is compatible: \
                      enum-typed fields are OpenEnum<E>, so the value arrives as an unknown variant",
                 )
             } else {
-                Verdict::ok("a new value deployed clients never send")
+                Verdict::ok(WireRequests, "a new value deployed clients never send")
             }
         }
         EnumValueRemoved { usage, value, .. } => {
             if usage.request {
-                Verdict::breaking(format!(
-                    "deployed clients may still send {value:?}, which the server now rejects"
-                ))
+                Verdict::breaking(
+                    WireRequests,
+                    format!(
+                        "deployed clients may still send {value:?}, which the server now rejects"
+                    ),
+                )
             } else {
-                Verdict::ok("deployed clients simply never receive it")
+                Verdict::ok(OpenEnums, "deployed clients simply never receive it")
             }
         }
-        DocsChanged { .. } => Verdict::ok("documentation only"),
+        DocsChanged { .. } => Verdict::ok(NamesOffWire, "documentation only"),
+        ServersChanged { removed, .. } => {
+            if removed.is_empty() {
+                Verdict::ok(
+                    Hosts,
+                    "deployed clients keep calling the hosts hard-coded in src/environment.rs (SERVER_URLS), which still exist",
+                )
+            } else {
+                Verdict::breaking(
+                    Hosts,
+                    format!(
+                        "deployed clients still call {}: src/environment.rs (SERVER_URLS) hard-codes the hosts of Environment",
+                        removed.join(", ")
+                    ),
+                )
+            }
+        }
         MetadataChanged { key } => match key.as_str() {
             "security" | "components.securitySchemes" => Verdict::breaking(
+                Authentication,
                 "authentication requirements changed; deployed clients authenticate the old way",
             ),
-            _ => Verdict::ok("metadata; not part of requests or responses"),
+            "servers" => Verdict::ok(
+                Hosts,
+                "the server URLs are the same; deployed clients call the hosts hard-coded in src/environment.rs (SERVER_URLS)",
+            ),
+            _ => Verdict::ok(NamesOffWire, "metadata; not part of requests or responses"),
         },
     }
 }
@@ -271,14 +384,18 @@ pub fn verdict(change: &SpecChange) -> Verdict {
 /// A tighter request constraint may reject what deployed clients send.
 fn request_constraint(key: &str, old: Option<&str>, new: Option<&str>) -> Verdict {
     match tighter(key, old, new) {
-        Some(false) => Verdict::ok(format!(
-            "{key} was relaxed; the server accepts what deployed clients send"
-        )),
-        _ => Verdict::breaking(format!(
-            "{key} {} → {}: the server may reject values deployed clients send",
-            old.unwrap_or("(none)"),
-            new.unwrap_or("(none)")
-        )),
+        Some(false) => Verdict::ok(
+            Rule::WireRequests,
+            format!("{key} was relaxed; the server accepts what deployed clients send"),
+        ),
+        _ => Verdict::breaking(
+            Rule::WireRequests,
+            format!(
+                "{key} {} → {}: the server may reject values deployed clients send",
+                old.unwrap_or("(none)"),
+                new.unwrap_or("(none)")
+            ),
+        ),
     }
 }
 
@@ -287,12 +404,18 @@ fn request_constraint(key: &str, old: Option<&str>, new: Option<&str>) -> Verdic
 /// documentation), so it is compatible; the reason says who it would break.
 fn response_constraint(key: &str, old: Option<&str>, new: Option<&str>) -> Verdict {
     match tighter(key, old, new) {
-        Some(true) => Verdict::ok(format!("{key} was tightened; responses still decode")),
-        _ => Verdict::ok(format!(
-            "{key} {} → {}: breaking for a client that validates responses; ours only documents constraints",
-            old.unwrap_or("(none)"),
-            new.unwrap_or("(none)")
-        )),
+        Some(true) => Verdict::ok(
+            Rule::LenientDecoding,
+            format!("{key} was tightened; responses still decode"),
+        ),
+        _ => Verdict::ok(
+            Rule::LenientDecoding,
+            format!(
+                "{key} {} → {}: breaking for a client that validates responses; ours only documents constraints",
+                old.unwrap_or("(none)"),
+                new.unwrap_or("(none)")
+            ),
+        ),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 use serde_json::Value;
+use xtask::policy::Rule;
 use xtask::report::{Compat, Report};
 
 #[derive(Deserialize)]
@@ -110,8 +111,40 @@ fn apply(doc: &mut Value, edit: &Value) {
             .remove(last.as_str().unwrap())
             .expect("the key to rename exists");
         map.insert(to, moved);
+    } else if let Some(name) = edit.get("rename_schema").and_then(Value::as_str) {
+        let to = edit
+            .get("to")
+            .and_then(Value::as_str)
+            .expect("rename_schema has `to`");
+        let schemas = doc["components"]["schemas"]
+            .as_object_mut()
+            .expect("components.schemas");
+        let moved = schemas.remove(name).expect("the schema to rename exists");
+        schemas.insert(to.to_string(), moved);
+        rewrite_refs(
+            doc,
+            &format!("#/components/schemas/{name}"),
+            &format!("#/components/schemas/{to}"),
+        );
     } else {
         panic!("unknown edit {edit}");
+    }
+}
+
+/// Point every `$ref` equal to `from` at `to`.
+fn rewrite_refs(node: &mut Value, from: &str, to: &str) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if key == "$ref" && value.as_str() == Some(from) {
+                    *value = Value::String(to.to_string());
+                } else {
+                    rewrite_refs(value, from, to);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rewrite_refs(v, from, to)),
+        _ => {}
     }
 }
 
@@ -148,6 +181,12 @@ fn run(case: &Case, base: &Value) -> Result<Report, String> {
             )
         })
         .collect();
+    for e in &report.changes {
+        let tag = serde_json::to_value(&e.change).unwrap()["kind"].clone();
+        if tag != e.kind.as_str() {
+            return Err(format!("kind {} but JSON tag {tag}", e.kind));
+        }
+    }
     let mut unmatched: Vec<usize> = (0..report.changes.len()).collect();
     for expected in &case.expect {
         let found = unmatched.iter().position(|&i| {
@@ -229,6 +268,7 @@ fn every_rule_on_both_axes_is_covered() {
         "operation-removed",
         "operation-id-changed",
         "operation-moved",
+        "path-param-renamed",
         "param-added",
         "param-removed",
         "param-required-changed",
@@ -243,6 +283,7 @@ fn every_rule_on_both_axes_is_covered() {
         "response-type-changed",
         "schema-added",
         "schema-removed",
+        "schema-renamed",
         "property-added",
         "property-removed",
         "property-required-changed",
@@ -253,6 +294,7 @@ fn every_rule_on_both_axes_is_covered() {
         "enum-value-removed",
         "docs-changed",
         "metadata-changed",
+        "servers-changed",
     ] {
         assert!(kinds.contains(kind), "no fixture covers {kind}");
     }
@@ -293,6 +335,59 @@ fn explanations_name_our_client_where_it_differs() {
         "{}",
         entry.source.why
     );
+    // Both axes name the rule of the policy they rest on.
+    assert_eq!(entry.wire.rule, Rule::OpenEnums);
+    assert_eq!(entry.source.rule, Rule::NonExhaustiveEnums);
+}
+
+#[test]
+fn a_server_change_names_the_hand_written_hosts() {
+    let base = vendored();
+    let case = fixtures()
+        .into_iter()
+        .find(|c| c.name == "server host changed")
+        .unwrap();
+    let report = run(&case, &base).unwrap();
+    let entry = &report.changes[0];
+    for why in [&entry.wire.why, &entry.source.why] {
+        assert!(why.contains("src/environment.rs"), "{why}");
+    }
+    assert!(
+        entry
+            .wire
+            .why
+            .contains("https://{slug}.api-se.stage.norce.tech/checkout/order/"),
+        "{}",
+        entry.wire.why
+    );
+}
+
+#[test]
+fn every_verdict_prints_its_rule() {
+    let base = vendored();
+    let case = fixtures()
+        .into_iter()
+        .find(|c| {
+            c.name
+                .starts_with("path template variable renamed, same setter")
+        })
+        .unwrap();
+    let report = run(&case, &base).unwrap();
+    let text = report.text();
+    assert!(text.contains("compatibility policy in README.md"), "{text}");
+    assert!(
+        text.contains("same path segment [names-off-wire]")
+            && text.contains("hook_id) [rust-names]"),
+        "{text}"
+    );
+    let md = report.markdown();
+    assert!(
+        md.contains("`names-off-wire`") && md.contains("`rust-names`"),
+        "{md}"
+    );
+    let json: Value = serde_json::from_str(&report.json()).unwrap();
+    assert_eq!(json["changes"][0]["wire"]["rule"], "names-off-wire");
+    assert_eq!(json["changes"][0]["source"]["rule"], "rust-names");
 }
 
 #[test]

@@ -56,6 +56,12 @@ fn project(dir: &Path, doc: &Value, version: &str) {
     .unwrap();
     write_spec(dir, doc);
     std::fs::write(dir.join("codegen.rs"), CODEGEN).unwrap();
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::copy(
+        xtask::workspace_root().join(check::ENVIRONMENT_FILE),
+        dir.join(check::ENVIRONMENT_FILE),
+    )
+    .unwrap();
 }
 
 /// Vendor `doc` the way `refresh` does: canonical text and its sha256 in the provenance.
@@ -237,4 +243,57 @@ fn check_catches_hand_edits_and_wrong_build_metadata() {
     )
     .unwrap();
     assert!(format!("{:#}", check::spec_integrity(root).unwrap_err()).contains("edited by hand"));
+}
+
+#[test]
+fn check_fails_when_servers_and_environment_disagree() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    project(root, &vendored(), "0.1.0+20260112");
+    let codegen = Codegen::File(root.join("codegen.rs"));
+    git(root, &["init", "-q"]);
+    surface::write(root, &codegen).unwrap();
+    assert_eq!(
+        check::servers_match_environment(root).unwrap(),
+        "Playground, Stage, Production"
+    );
+    assert!(check::run(root, &codegen).unwrap());
+
+    // Upstream moves the stage host: the vendored servers and Environment disagree.
+    let stage = "https://{slug}.api-se.stage.norce.tech/checkout/order/";
+    let staging = "https://{slug}.api-se.staging.norce.tech/checkout/order/";
+    let mut doc = vendored();
+    doc["servers"][1]["url"] = Value::String(staging.into());
+    write_spec(root, &doc);
+    surface::write(root, &codegen).unwrap();
+    let err = format!("{:#}", check::servers_match_environment(root).unwrap_err());
+    assert!(
+        err.contains(&format!(
+            "lists server {staging}, which no Environment uses"
+        )) && err.contains(&format!("Environment::Stage uses {stage}"))
+            && err.contains("update SERVER_URLS in src/environment.rs"),
+        "{err}"
+    );
+    assert!(!err.contains('\n'), "one line: {err}");
+    assert!(!check::run(root, &codegen).unwrap());
+
+    // The hand-written table follows: the check passes again.
+    let env_path = root.join(check::ENVIRONMENT_FILE);
+    let source = std::fs::read_to_string(&env_path).unwrap();
+    assert!(source.contains(stage));
+    std::fs::write(&env_path, source.replace(stage, staging)).unwrap();
+    assert!(check::servers_match_environment(root).is_ok());
+    assert!(check::run(root, &codegen).unwrap());
+
+    // A table that is not plain data is refused, not guessed at.
+    std::fs::write(
+        &env_path,
+        "const SERVER_URLS: [(Environment, &str); 1] = [(Environment::Stage, STAGE)];",
+    )
+    .unwrap();
+    let err = format!("{:#}", check::servers_match_environment(root).unwrap_err());
+    assert!(err.contains("expected (Environment::Variant"), "{err}");
+    std::fs::write(&env_path, "pub enum Environment { Stage }").unwrap();
+    let err = format!("{:#}", check::servers_match_environment(root).unwrap_err());
+    assert!(err.contains("no `const SERVER_URLS`"), "{err}");
 }
