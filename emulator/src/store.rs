@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use chrono::{DateTime, Utc};
 
-use crate::OpenEnum;
-use crate::types::{
+use norce_checkout_order::OpenEnum;
+use norce_checkout_order::types::{
     Order, Payment, PaymentState, PaymentTransaction, Price, Shipping, ShippingState,
 };
 
@@ -322,7 +322,7 @@ fn round_cents(amount: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{Cart, Item};
+    use norce_checkout_order::types::{Cart, Item};
 
     fn price(incl: f64, excl: f64) -> Price {
         Price {

@@ -1,20 +1,18 @@
 //! Concurrency: 1,000 concurrent writes across 50 orders, then a check that nothing was lost
 //! and every order is consistent; plus races on one order's state and on one consent id.
 
-#![cfg(feature = "emulator")]
-
-mod emulator_support;
+mod support;
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use norce_checkout_order::emulator::{Emulator, EmulatorConfig};
 use norce_checkout_order::types::{Consent, Hook, OrderStatus, PaymentTransaction, State};
 use norce_checkout_order::{Client, Error, OpenEnum, RetryPolicy};
+use norce_checkout_order_emulator::{Emulator, EmulatorConfig};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use emulator_support::{TOKEN, new_order};
+use support::{TOKEN, new_order};
 
 const ORDERS: usize = 50;
 const WRITES: usize = 1000;

@@ -1,9 +1,7 @@
 //! The emulator's operations one by one through the public client: what each stores and
 //! returns, plus the `norce-emulator` binary.
 
-#![cfg(feature = "emulator")]
-
-mod emulator_support;
+mod support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -15,7 +13,7 @@ use norce_checkout_order::types::{
 };
 use serde_json::json;
 
-use emulator_support::{cart, expect_code, new_order, price, start, tenant};
+use support::{cart, expect_code, new_order, price, start, tenant};
 
 fn codes(errors: &[norce_checkout_order::types::ValidationError]) -> Vec<&str> {
     errors.iter().map(|e| e.code.as_deref().unwrap()).collect()
@@ -692,7 +690,7 @@ async fn validate_reports_what_the_checkout_lacks() {
         ["cart-empty", "billing-address-missing", "payment-missing"]
     );
     assert!(errors.iter().all(|e| e.adapter_id.as_deref()
-        == Some(norce_checkout_order::emulator::state_machine::EMULATOR_ADAPTER_ID)));
+        == Some(norce_checkout_order_emulator::state_machine::EMULATOR_ADAPTER_ID)));
 
     client
         .update_checkout_order_cart()

@@ -2,9 +2,9 @@
 
 #![allow(dead_code)]
 
-use norce_checkout_order::emulator::{Emulator, EmulatorConfig};
 use norce_checkout_order::types::{Cart, Item, Order, Price};
 use norce_checkout_order::{Client, Error};
+use norce_checkout_order_emulator::{Emulator, EmulatorConfig};
 
 pub const TOKEN: &str = "test-token";
 

@@ -1,18 +1,16 @@
 //! `GetCheckoutOrders` against the emulator: pagination figures and edges, filters, ordering.
 
-#![cfg(feature = "emulator")]
-
-mod emulator_support;
+mod support;
 
 use std::collections::HashSet;
 
-use norce_checkout_order::emulator::EmulatorConfig;
 use norce_checkout_order::types::{
     Address, OrderListOrderBy, OrderListOrderByDirection, OrderPaginationSet, OrderStatus, State,
 };
 use norce_checkout_order::{Client, OpenEnum, operations};
+use norce_checkout_order_emulator::EmulatorConfig;
 
-use emulator_support::{cart, expect_code, new_order, start_with, tenant};
+use support::{cart, expect_code, new_order, start_with, tenant};
 
 const ORDERS: usize = 25;
 
@@ -45,11 +43,7 @@ fn address(given: &str, family: &str, email: &str, phone: &str, country: &str) -
 /// reference `ref-i`, cart reference `cart-i`; billing name `Given{i} Family`, email
 /// `user{i}@example.com`, phone `070-000 {i}`, country SE for even `i` and NO for odd;
 /// every fifth order is moved to processing. Plus 3 orders of another tenant.
-async fn seeded() -> (
-    norce_checkout_order::emulator::Emulator,
-    Client,
-    Vec<String>,
-) {
+async fn seeded() -> (norce_checkout_order_emulator::Emulator, Client, Vec<String>) {
     let (emu, client) = start_with(
         EmulatorConfig::default()
             .default_page_limit(10)

@@ -21,8 +21,8 @@
 //!   payment/shipping updates, payment actions and transactions) in any status but `removed`;
 //! - reading and deleting always.
 
-use crate::OpenEnum;
-use crate::types::{Order, OrderStatus, ValidationError};
+use norce_checkout_order::OpenEnum;
+use norce_checkout_order::types::{Order, OrderStatus, ValidationError};
 
 use super::errors::{ApiFailure, codes};
 
@@ -175,7 +175,9 @@ pub(crate) fn validation_errors(order: &Order) -> Vec<ValidationError> {
     let physical = items.iter().any(|i| {
         matches!(
             i.product_type,
-            None | Some(OpenEnum::Known(crate::types::ProductType::Physical))
+            None | Some(OpenEnum::Known(
+                norce_checkout_order::types::ProductType::Physical
+            ))
         )
     });
     let active_shippings = order
@@ -192,7 +194,7 @@ pub(crate) fn validation_errors(order: &Order) -> Vec<ValidationError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{Consent, State};
+    use norce_checkout_order::types::{Consent, State};
 
     fn order(status: OrderStatus) -> Order {
         Order {

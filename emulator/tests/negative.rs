@@ -1,19 +1,15 @@
 //! Negative flows against the emulator: auth, tenancy, forbidden transitions, unknown ids,
 //! malformed and oversized bodies, and that a refused request changes nothing.
 
-#![cfg(feature = "emulator")]
+mod support;
 
-mod emulator_support;
-
-use norce_checkout_order::emulator::EmulatorConfig;
 use norce_checkout_order::types::{Consent, OrderStatus, Payment, PaymentAction, Shipping, State};
 use norce_checkout_order::{Client, OpenEnum};
+use norce_checkout_order_emulator::EmulatorConfig;
 use reqwest::Method;
 use serde_json::json;
 
-use emulator_support::{
-    Raw, TOKEN, cart, expect_code, new_order, price, start, start_with, tenant,
-};
+use support::{Raw, TOKEN, cart, expect_code, new_order, price, start, start_with, tenant};
 
 fn status(to: OrderStatus) -> State {
     State {
@@ -75,7 +71,7 @@ async fn requests_without_an_accepted_bearer_token_get_401() {
 
 #[tokio::test]
 async fn the_default_config_accepts_any_non_empty_token() {
-    let emu = norce_checkout_order::emulator::Emulator::start()
+    let emu = norce_checkout_order_emulator::Emulator::start()
         .await
         .unwrap();
     let client = Client::builder()

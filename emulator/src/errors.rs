@@ -12,7 +12,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-use crate::types::BaseError;
+use norce_checkout_order::types::BaseError;
 
 /// The stable `code`s of the emulator's error bodies.
 pub mod codes {
@@ -194,7 +194,7 @@ async fn read_json<S: Send + Sync, T: DeserializeOwned>(
         return Ok(None);
     }
     if let Some(content_type) = content_type
-        && !crate::response_gate::is_json(&content_type)
+        && !is_json(&content_type)
     {
         return Err(ApiFailure::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -213,6 +213,17 @@ async fn read_json<S: Send + Sync, T: DeserializeOwned>(
             .map_err(|message| ApiFailure::bad_request(codes::INVALID_BODY, message))?;
     }
     Ok(Some(value))
+}
+
+/// `application/json` or any `+json` type, parameters ignored.
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
 }
 
 fn bytes_rejection(rejection: BytesRejection) -> ApiFailure {

@@ -1,7 +1,7 @@
 //! `norce-emulator`: serve the offline Order API emulator on a loopback address.
 //!
 //! ```text
-//! cargo run --features emulator --bin norce-emulator -- --listen 127.0.0.1:8080 --token secret
+//! cargo run -p norce-checkout-order-emulator --bin norce-emulator -- --listen 127.0.0.1:8080 --token secret
 //! ```
 
 #![forbid(unsafe_code)]
@@ -9,7 +9,7 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use norce_checkout_order::emulator::{Emulator, EmulatorConfig};
+use norce_checkout_order_emulator::{Emulator, EmulatorConfig};
 
 const USAGE: &str = "\
 usage: norce-emulator [--listen 127.0.0.1:PORT] [--token TOKEN]... [--max-body-bytes N]

@@ -28,7 +28,7 @@ use std::cmp::Ordering;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
-use crate::types::{
+use norce_checkout_order::types::{
     Address, Order, OrderListOrderBy, OrderListOrderByDirection, OrderPaginationSet, OrderStatus,
     Pagination,
 };

@@ -34,8 +34,8 @@ use axum::routing::{get, patch, post, put};
 use chrono::Utc;
 use serde_json::{Map, Value};
 
-use crate::OpenEnum;
-use crate::types::{
+use norce_checkout_order::OpenEnum;
+use norce_checkout_order::types::{
     Address, Callback, Consent, CreateResponse, Customer, CustomerType, Hook, Notification, Order,
     OrderStatus, Payment, PaymentAction, PaymentEvent, PaymentState, PaymentTransaction, Shipping,
     ShippingState, State as OrderState, Transition,
@@ -340,7 +340,7 @@ async fn update_checkout_order_cart(
     State(app): App,
     caller: Caller,
     Ids(id): Ids<String>,
-    JsonBody(cart): JsonBody<crate::types::Cart>,
+    JsonBody(cart): JsonBody<norce_checkout_order::types::Cart>,
 ) -> Reply<StatusCode> {
     write(&app, &caller, &id, "UpdateCheckoutOrderCart", |r| {
         require_checkout(&r.order, "the cart")?;

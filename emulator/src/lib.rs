@@ -1,9 +1,9 @@
-//! An offline, in-memory emulator of the Norce Checkout Order Management API (feature
-//! `emulator`), for development and tests without credentials or network.
+//! An offline, in-memory emulator of the Norce Checkout Order Management API, for
+//! development and tests without credentials or network.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use norce_checkout_order::emulator::Emulator;
+//! use norce_checkout_order_emulator::Emulator;
 //!
 //! let emu = Emulator::start().await?; // 127.0.0.1 on an ephemeral port
 //! let client = emu.client("my-merchant", "se")?; // or Client::builder().base_url(emu.url())...
@@ -13,7 +13,7 @@
 //! ```
 //!
 //! It serves all 34 operations of the vendored build under `/api/v0/checkout/orders` with
-//! axum, using the generated models ([`crate::types`]) as request and response bodies, so
+//! axum, using the generated models ([`norce_checkout_order::types`]) as request and response bodies, so
 //! it follows the spec when the spec changes. The binary `norce-emulator` serves it on a
 //! given loopback address.
 //!
@@ -26,13 +26,13 @@
 //!   letters), `created`/`lastModified`, state transitions recorded in `state.transitions`
 //!   and checked against the table in [`state_machine`], `total` = cart total + shipping
 //!   totals unless the client sent one on create.
-//! - **Lists**: offset/limit pagination and the documented filters (`src/emulator/query.rs`).
+//! - **Lists**: offset/limit pagination and the documented filters (`emulator/src/query.rs`).
 //! - **Errors**: `BaseError {code, message}` with the stable codes of [`codes`]; bad JSON
 //!   or wrong types are 400 `invalid-body` naming the field, and so are strings that break
-//!   the spec's `pattern`/`minLength`/`maxLength` (`src/emulator/constraints.rs`: the
+//!   the spec's `pattern`/`minLength`/`maxLength` (`emulator/src/constraints.rs`: the
 //!   client only documents those, a server enforces them); bodies over
 //!   [`EmulatorConfig::max_body_bytes`] are 413; a refused request changes nothing.
-//! - **Concurrency**: one lock per order, all-or-nothing writes (`src/emulator/store.rs`).
+//! - **Concurrency**: one lock per order, all-or-nothing writes (`emulator/src/store.rs`).
 //!
 //! What it does not do: it never calls hooks, notifications or validation callbacks (it
 //! stores them; `Validate` runs built-in checks instead, see [`state_machine`]), talks to
@@ -56,8 +56,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::types::Order;
-use crate::{Client, Result as ClientResult};
+use norce_checkout_order::types::Order;
+use norce_checkout_order::{Client, Result as ClientResult};
 
 pub use store::ChangeRecord;
 
