@@ -1,11 +1,12 @@
 //! Error responses: every failure is a `BaseError {code, message}` JSON body with a stable
 //! `code` (listed in [`codes`]), and request bodies pass through [`JsonBody`] /
-//! [`OptionalJsonBody`], which turn serde's complaint (naming the field path) into a 400,
-//! a body over the configured limit into a 413 and a non-JSON content type into a 415.
+//! [`OptionalJsonBody`]: a body over the configured limit is a 413, a non-JSON content type
+//! a 415, and a body that is not JSON or breaks the operation's schema (see
+//! [`crate::validation`]) a 400 naming the JSON path.
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, JsonRejection};
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -13,6 +14,9 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use norce_checkout_order::types::BaseError;
+
+use crate::spec::spec;
+use crate::validation::check_body;
 
 /// The stable `code`s of the emulator's error bodies.
 pub mod codes {
@@ -64,6 +68,9 @@ pub mod codes {
     pub const REQUIRED_CONSENT_UNCHECKED: &str = "required-consent-unchecked";
     /// 409: the order's status does not allow this change (see `state_machine`).
     pub const ORDER_NOT_MODIFIABLE: &str = "order-not-modifiable";
+    /// 500: with `EmulatorConfig::check_responses`, the emulator was about to send a
+    /// response its spec does not allow (a bug in the emulator).
+    pub const RESPONSE_SCHEMA_VIOLATION: &str = "response-schema-violation";
 }
 
 /// A failed request: status plus `BaseError` body.
@@ -202,16 +209,23 @@ async fn read_json<S: Send + Sync, T: DeserializeOwned>(
             format!("expected Content-Type: application/json, got {content_type:?}"),
         ));
     }
-    let value = match Json::<T>::from_bytes(&bytes) {
-        Ok(Json(value)) => value,
-        Err(rejection) => return Err(json_rejection(rejection)),
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiFailure::bad_request(codes::INVALID_BODY, format!("body: not valid JSON: {e}"))
+    })?;
+    // Checked against the spec's schema (and pruned of undeclared properties) first.
+    let value = match route.and_then(|route| spec().operation(&method, &route)) {
+        Some(operation) => check_body(operation, value)?,
+        None => value,
     };
-    // The body is well-formed JSON of the right shape; now the spec's string constraints.
-    if let Some(route) = route {
-        let raw: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-        super::constraints::check_request_body(&method, &route, &raw)
-            .map_err(|message| ApiFailure::bad_request(codes::INVALID_BODY, message))?;
-    }
+    let value = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let at = if path == "." {
+            "body".to_string()
+        } else {
+            format!("body.{path}")
+        };
+        ApiFailure::bad_request(codes::INVALID_BODY, format!("{at}: {}", e.into_inner()))
+    })?;
     Ok(Some(value))
 }
 
@@ -239,11 +253,6 @@ fn bytes_rejection(rejection: BytesRejection) -> ApiFailure {
             format!("cannot read the request body: {}", rejection.body_text()),
         )
     }
-}
-
-/// serde's message through axum names the path (`cart.items[0].quantity: invalid type ...`).
-fn json_rejection(rejection: JsonRejection) -> ApiFailure {
-    ApiFailure::bad_request(codes::INVALID_BODY, rejection.body_text())
 }
 
 /// Path parameters, with a `BaseError` 400 when they cannot be decoded.

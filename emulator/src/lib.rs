@@ -27,11 +27,17 @@
 //!   and checked against the table in [`state_machine`], `total` = cart total + shipping
 //!   totals unless the client sent one on create.
 //! - **Lists**: offset/limit pagination and the documented filters (`emulator/src/query.rs`).
-//! - **Errors**: `BaseError {code, message}` with the stable codes of [`codes`]; bad JSON
-//!   or wrong types are 400 `invalid-body` naming the field, and so are strings that break
-//!   the spec's `pattern`/`minLength`/`maxLength` (`emulator/src/constraints.rs`: the
-//!   client only documents those, a server enforces them); bodies over
-//!   [`EmulatorConfig::max_body_bytes`] are 413; a refused request changes nothing.
+//! - **Validation like a server** (`emulator/src/validation.rs`): every request body and
+//!   query is checked against the embedded spec's schemas (JSON Schema, converted once from
+//!   OpenAPI 3.0 by `emulator/src/schema_convert.rs`) before the emulator's logic sees it:
+//!   types, enum values, required fields, `null`, patterns, lengths, objects vs arrays. A
+//!   failure is a 400 `invalid-body` / `invalid-query` whose message starts with the JSON
+//!   path (`body.cart.items[0].quantity: ...`). Undeclared properties are accepted and
+//!   dropped; read-only ones are accepted and replaced by the emulator's values.
+//! - **Errors**: `BaseError {code, message}` with the stable codes of [`codes`]; bodies over
+//!   [`EmulatorConfig::max_body_bytes`] are 413; a refused request changes nothing. With
+//!   [`EmulatorConfig::check_responses`] every response is checked against its documented
+//!   schema too (`emulator/src/response_check.rs`).
 //! - **Concurrency**: one lock per order, all-or-nothing writes (`emulator/src/store.rs`).
 //!
 //! What it does not do: it never calls hooks, notifications or validation callbacks (it
@@ -39,12 +45,17 @@
 //! no payment or shipping provider, keeps nothing on disk, and knows only what the spec
 //! and the reference notes say about Norce's behaviour.
 
-mod constraints;
 mod errors;
 mod query;
+mod response_check;
 mod routes;
+mod schema_convert;
+mod spec;
 pub mod state_machine;
 mod store;
+mod validation;
+
+pub use spec::SPEC_JSON;
 
 pub use errors::codes;
 
@@ -75,6 +86,7 @@ pub struct EmulatorConfig {
     max_body_bytes: usize,
     default_page_limit: usize,
     max_page_limit: usize,
+    check_responses: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -85,6 +97,7 @@ impl Default for EmulatorConfig {
             max_body_bytes: 1024 * 1024,
             default_page_limit: 20,
             max_page_limit: 1000,
+            check_responses: false,
         }
     }
 }
@@ -114,6 +127,14 @@ impl EmulatorConfig {
         self
     }
 
+    /// Check every response against the schema the spec documents for it (off by
+    /// default; the test suites turn it on). A response that breaks it is replaced by a 500
+    /// `response-schema-violation` and recorded ([`Emulator::response_violations`]).
+    pub fn check_responses(mut self, on: bool) -> Self {
+        self.check_responses = on;
+        self
+    }
+
     pub(crate) fn accepts(&self, token: &str) -> bool {
         self.tokens.is_empty() || self.tokens.iter().any(|t| t == token)
     }
@@ -139,6 +160,7 @@ pub struct Emulator {
     addr: SocketAddr,
     config: Arc<EmulatorConfig>,
     store: Arc<store::Store>,
+    violations: response_check::Violations,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -171,10 +193,18 @@ impl Emulator {
         let addr = listener.local_addr()?;
         let config = Arc::new(config);
         let store = Arc::new(store::Store::default());
-        let app = routes::router(routes::AppState {
+        let violations = response_check::Violations::default();
+        let _ = spec::spec(); // compile the validators now, not on the first request
+        let mut app = routes::router(routes::AppState {
             store: Arc::clone(&store),
             config: Arc::clone(&config),
         });
+        if config.check_responses {
+            app = app.layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&violations),
+                response_check::check,
+            ));
+        }
         let (shutdown, signal) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             axum::serve(listener, app)
@@ -188,6 +218,7 @@ impl Emulator {
             addr,
             config,
             store,
+            violations,
             shutdown: Some(shutdown),
             task: Some(task),
         })
@@ -227,6 +258,15 @@ impl Emulator {
     /// The stored order `order_id` (any tenant), for assertions.
     pub fn order(&self, order_id: &str) -> Option<Order> {
         self.store.order(order_id)
+    }
+
+    /// The responses that broke the spec so far (with
+    /// [`EmulatorConfig::check_responses`]): empty unless the emulator has a bug.
+    pub fn response_violations(&self) -> Vec<String> {
+        self.violations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// How many orders the emulator holds (all tenants).

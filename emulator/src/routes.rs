@@ -46,10 +46,12 @@ use super::errors::{
     ApiFailure, Ids, JsonBody, OptionalJsonBody, codes, method_not_allowed, route_not_found,
 };
 use super::query::OrderQuery;
+use super::spec::spec;
 use super::state_machine::{
     check_transition, require_checkout, require_not_removed, validation_errors,
 };
 use super::store::{Caller, OrderRecord, Store, new_id};
+use super::validation::check_query;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -214,6 +216,9 @@ async fn get_checkout_orders(
     caller: Caller,
     RawQuery(raw): RawQuery,
 ) -> Reply<impl IntoResponse> {
+    if let Some(operation) = spec().operation("GET", ORDERS) {
+        check_query(operation, raw.as_deref())?;
+    }
     let query = OrderQuery::parse(
         raw.as_deref(),
         app.config.default_page_limit,

@@ -92,7 +92,7 @@ async fn write(client: &Client, order_id: &str, payment_id: &str, i: usize) -> R
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_writes_lose_nothing() {
-    let emu = Emulator::start_with(EmulatorConfig::default().token(TOKEN))
+    let emu = Emulator::start_with(EmulatorConfig::default().token(TOKEN).check_responses(true))
         .await
         .unwrap();
     let client = client(&emu);
@@ -220,7 +220,7 @@ async fn a_thousand_concurrent_writes_lose_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn racing_writers_on_one_order_see_one_outcome() {
-    let emu = Emulator::start_with(EmulatorConfig::default().token(TOKEN))
+    let emu = Emulator::start_with(EmulatorConfig::default().token(TOKEN).check_responses(true))
         .await
         .unwrap();
     let client = client(&emu);

@@ -384,21 +384,24 @@ async fn forbidden_transitions_are_refused_with_stable_codes() {
         "order-not-modifiable",
     );
 
-    // Unknown statuses are a 400.
+    // Unknown statuses break the spec's enum: a 400 naming the field.
     let unknown = State {
         current_status: Some(OpenEnum::Unknown("onHold".into())),
-        transitions: vec![],
+        ..Default::default()
     };
-    expect_code(
-        client
-            .update_checkout_order_state()
-            .order_id(&removed)
-            .body(unknown)
-            .send()
-            .await,
-        400,
-        "invalid-status",
-    );
+    let refused = client
+        .update_checkout_order_state()
+        .order_id(&removed)
+        .body(unknown)
+        .send()
+        .await;
+    let error: norce_checkout_order::Error = refused.unwrap_err().into();
+    let message = error
+        .base_error()
+        .and_then(|e| e.message.clone())
+        .unwrap_or_default();
+    expect_code::<()>(Err(error), 400, "invalid-body");
+    assert!(message.starts_with("body.currentStatus"), "{message}");
     let empty = State {
         current_status: None,
         transitions: vec![],

@@ -15,7 +15,7 @@ pub async fn start() -> (Emulator, Client) {
 }
 
 pub async fn start_with(config: EmulatorConfig) -> (Emulator, Client) {
-    let emu = Emulator::start_with(config.token(TOKEN))
+    let emu = Emulator::start_with(config.token(TOKEN).check_responses(true))
         .await
         .expect("emulator starts");
     let client = emu.client("m", "se").expect("client builds");
