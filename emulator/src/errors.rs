@@ -24,6 +24,8 @@ pub mod codes {
     pub const UNAUTHORIZED: &str = "unauthorized";
     /// 400: `x-merchant` is missing or empty.
     pub const MISSING_MERCHANT: &str = "missing-merchant";
+    /// 400: `x-merchant`, `x-channel` or `x-adapterid` is not visible ASCII text.
+    pub const INVALID_HEADER: &str = "invalid-header";
     /// 400: `x-channel` is missing or empty.
     pub const MISSING_CHANNEL: &str = "missing-channel";
     /// 400: the body is not valid JSON or does not match the schema; the message names the field.
@@ -68,6 +70,14 @@ pub mod codes {
     pub const REQUIRED_CONSENT_UNCHECKED: &str = "required-consent-unchecked";
     /// 409: the order's status does not allow this change (see `state_machine`).
     pub const ORDER_NOT_MODIFIABLE: &str = "order-not-modifiable";
+    /// The status given to `fail`: a fault injected on purpose (`EmulatorConfig::fail`).
+    pub const INJECTED_FAULT: &str = "injected-fault";
+    /// 414: the request URI is longer than `EmulatorConfig::max_uri_bytes` (or than 64 KiB).
+    pub const URI_TOO_LONG: &str = "uri-too-long";
+    /// 431: the request headers are too large.
+    pub const HEADERS_TOO_LARGE: &str = "request-header-fields-too-large";
+    /// 400: the request is not valid HTTP/1.1.
+    pub const BAD_REQUEST: &str = "bad-request";
     /// 500: with `EmulatorConfig::check_responses`, the emulator was about to send a
     /// response its spec does not allow (a bug in the emulator).
     pub const RESPONSE_SCHEMA_VIOLATION: &str = "response-schema-violation";
@@ -134,6 +144,28 @@ pub(crate) async fn route_not_found(request: Request) -> ApiFailure {
         codes::NOT_FOUND,
         format!("no route for {} {}", request.method(), request.uri().path()),
     )
+}
+
+/// The 414 for URIs longer than the configured limit (hyper's own limit, 64 KiB, gets the
+/// same body through `crate::connection`).
+pub(crate) async fn uri_limit(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let length = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    if length > limit {
+        return ApiFailure::new(
+            StatusCode::URI_TOO_LONG,
+            codes::URI_TOO_LONG,
+            format!("the request URI has {length} bytes, more than the {limit} accepted"),
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// The 405 for known routes with another method.

@@ -38,14 +38,20 @@
 //!   [`EmulatorConfig::max_body_bytes`] are 413; a refused request changes nothing. With
 //!   [`EmulatorConfig::check_responses`] every response is checked against its documented
 //!   schema too (`emulator/src/response_check.rs`).
-//! - **Concurrency**: one lock per order, all-or-nothing writes (`emulator/src/store.rs`).
+//! - **Concurrency and cost**: one lock per order, all-or-nothing writes, reads share
+//!   immutable snapshots of the order instead of copying it, and the change log is bounded
+//!   (`emulator/src/store.rs`, `emulator/src/history.rs`): a request costs the same on an
+//!   order after 100,000 writes as on a new one (`emulator/benches/order_cost.rs`).
 //!
 //! What it does not do: it never calls hooks, notifications or validation callbacks (it
 //! stores them; `Validate` runs built-in checks instead, see [`state_machine`]), talks to
 //! no payment or shipping provider, keeps nothing on disk, and knows only what the spec
 //! and the reference notes say about Norce's behaviour.
 
+mod connection;
 mod errors;
+mod faults;
+mod history;
 mod query;
 mod response_check;
 mod routes;
@@ -70,7 +76,10 @@ use tokio::task::JoinHandle;
 use norce_checkout_order::types::Order;
 use norce_checkout_order::{Client, Result as ClientResult};
 
-pub use store::ChangeRecord;
+pub use history::ChangeRecord;
+
+/// Default of [`EmulatorConfig::max_change_log`].
+pub const DEFAULT_MAX_CHANGE_LOG: usize = 256;
 
 /// The token [`Emulator::client`] sends when the emulator accepts any token.
 pub const DEFAULT_TOKEN: &str = "emulator-token";
@@ -78,26 +87,33 @@ pub const DEFAULT_TOKEN: &str = "emulator-token";
 /// How long [`Emulator::shutdown`] waits for open connections before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// Settings of an [`Emulator`].
+/// Settings of an [`Emulator`], and its builder ([`Emulator::builder`]).
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct EmulatorConfig {
     tokens: Vec<String>,
     max_body_bytes: usize,
+    max_uri_bytes: usize,
     default_page_limit: usize,
     max_page_limit: usize,
+    max_change_log: usize,
     check_responses: bool,
+    faults: Vec<faults::Fault>,
 }
 
 impl Default for EmulatorConfig {
-    /// Any non-empty token, 1 MiB bodies, pages of 20 (at most 1,000).
+    /// Any non-empty token, 1 MiB bodies, 8 KiB URIs, pages of 20 (at most 1,000), change
+    /// logs of 256, no faults.
     fn default() -> Self {
         EmulatorConfig {
             tokens: Vec::new(),
             max_body_bytes: 1024 * 1024,
+            max_uri_bytes: 8 * 1024,
             default_page_limit: 20,
             max_page_limit: 1000,
+            max_change_log: DEFAULT_MAX_CHANGE_LOG,
             check_responses: false,
+            faults: Vec::new(),
         }
     }
 }
@@ -115,6 +131,54 @@ impl EmulatorConfig {
         self
     }
 
+    /// Longest request URI (path and query) accepted; longer ones get 414 (default 8 KiB).
+    pub fn max_uri_bytes(mut self, limit: usize) -> Self {
+        self.max_uri_bytes = limit;
+        self
+    }
+
+    /// Answer the next `times` requests to `operation_id` (`GetCheckoutOrder`, ...) with
+    /// `status` (4xx or 5xx) and a `BaseError` (code `injected-fault`), without running
+    /// them. See also [`Emulator::fail`].
+    pub fn fail(mut self, operation_id: &str, status: u16, times: usize) -> Self {
+        self.faults.push(faults::Fault::Fail {
+            operation: operation_id.into(),
+            status,
+            times,
+        });
+        self
+    }
+
+    /// Delay every request to `operation_id` by `delay` before handling it. See also
+    /// [`Emulator::delay`].
+    pub fn delay(mut self, operation_id: &str, delay: Duration) -> Self {
+        self.faults.push(faults::Fault::Delay {
+            operation: operation_id.into(),
+            delay,
+        });
+        self
+    }
+
+    /// Close the connection of the next `times` requests to `operation_id` without an
+    /// answer, and without running them. See also [`Emulator::reset_connection`].
+    pub fn reset_connection(mut self, operation_id: &str, times: usize) -> Self {
+        self.faults.push(faults::Fault::Reset {
+            operation: operation_id.into(),
+            times,
+        });
+        self
+    }
+
+    /// Start on `127.0.0.1` and an ephemeral port.
+    pub async fn start(self) -> Result<Emulator, EmulatorError> {
+        Emulator::start_with(self).await
+    }
+
+    /// Start on `addr`, which must be a loopback address (port 0 picks a free port).
+    pub async fn bind(self, addr: SocketAddr) -> Result<Emulator, EmulatorError> {
+        Emulator::bind(addr, self).await
+    }
+
     /// `limit` of `GetCheckoutOrders` when the request has none (default 20).
     pub fn default_page_limit(mut self, limit: usize) -> Self {
         self.default_page_limit = limit;
@@ -124,6 +188,13 @@ impl EmulatorConfig {
     /// Largest `limit` of `GetCheckoutOrders`; larger ones are capped (default 1,000).
     pub fn max_page_limit(mut self, limit: usize) -> Self {
         self.max_page_limit = limit;
+        self
+    }
+
+    /// How many changes other than state changes [`Emulator::changes`] keeps per order
+    /// (the most recent ones; default 256). Creation and status changes are always kept.
+    pub fn max_change_log(mut self, records: usize) -> Self {
+        self.max_change_log = records;
         self
     }
 
@@ -149,6 +220,12 @@ pub enum EmulatorError {
         "refusing to listen on {0}: the emulator serves loopback addresses only (127.0.0.0/8, ::1)"
     )]
     NotLoopback(SocketAddr),
+    /// A fault names an operationId the spec does not have.
+    #[error("no operation {0:?} in the spec (operationIds look like GetCheckoutOrder)")]
+    UnknownOperation(String),
+    /// A fault's status is not a 4xx or 5xx.
+    #[error("an injected failure needs a 4xx or 5xx status, not {0}")]
+    InvalidFaultStatus(u16),
     /// Binding or serving failed.
     #[error("emulator I/O error: {0}")]
     Io(#[from] std::io::Error),
@@ -161,6 +238,7 @@ pub struct Emulator {
     config: Arc<EmulatorConfig>,
     store: Arc<store::Store>,
     violations: response_check::Violations,
+    faults: Arc<faults::Faults>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -174,6 +252,25 @@ impl std::fmt::Debug for store::Store {
 }
 
 impl Emulator {
+    /// A builder: [`EmulatorConfig`] with the defaults, then `.start()`.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use norce_checkout_order_emulator::Emulator;
+    ///
+    /// let emu = Emulator::builder()
+    ///     .fail("GetCheckoutOrder", 503, 2)
+    ///     .delay("CreateCheckoutOrder", Duration::from_millis(50))
+    ///     .reset_connection("UpdateCheckoutOrderCart", 1)
+    ///     .start()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn builder() -> EmulatorConfig {
+        EmulatorConfig::default()
+    }
+
     /// Start with the default configuration on `127.0.0.1` and an ephemeral port.
     pub async fn start() -> Result<Emulator, EmulatorError> {
         Self::start_with(EmulatorConfig::default()).await
@@ -189,16 +286,29 @@ impl Emulator {
         if !addr.ip().is_loopback() {
             return Err(EmulatorError::NotLoopback(addr));
         }
+        let faults = Arc::new(faults::Faults::default());
+        for fault in &config.faults {
+            faults.set(fault.clone())?;
+        }
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let config = Arc::new(config);
-        let store = Arc::new(store::Store::default());
+        let store = Arc::new(store::Store::new(config.max_change_log));
         let violations = response_check::Violations::default();
         let _ = spec::spec(); // compile the validators now, not on the first request
         let mut app = routes::router(routes::AppState {
             store: Arc::clone(&store),
             config: Arc::clone(&config),
         });
+        app = app
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&faults),
+                faults::apply,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                config.max_uri_bytes,
+                errors::uri_limit,
+            ));
         if config.check_responses {
             app = app.layer(axum::middleware::from_fn_with_state(
                 Arc::clone(&violations),
@@ -207,7 +317,8 @@ impl Emulator {
         }
         let (shutdown, signal) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            axum::serve(listener, app)
+            let app = app.into_make_service_with_connect_info::<connection::ConnectionHandle>();
+            axum::serve(connection::Listener(listener), app)
                 .with_graceful_shutdown(async move {
                     let _ = signal.await;
                 })
@@ -219,6 +330,7 @@ impl Emulator {
             config,
             store,
             violations,
+            faults,
             shutdown: Some(shutdown),
             task: Some(task),
         })
@@ -250,7 +362,9 @@ impl Emulator {
     }
 
     /// The recorded changes of order `order_id` (any tenant), oldest first; `None` when
-    /// there is no such order. Each carries the request's `x-adapterid`.
+    /// there is no such order. Each carries the request's `x-adapterid`. The creation and
+    /// every status change are kept; of the other changes, the most recent
+    /// [`EmulatorConfig::max_change_log`].
     pub fn changes(&self, order_id: &str) -> Option<Vec<ChangeRecord>> {
         self.store.changes(order_id)
     }
@@ -267,6 +381,39 @@ impl Emulator {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
+    }
+
+    /// Answer the next `times` requests to `operation_id` with `status` (4xx or 5xx) and a
+    /// `BaseError` (code `injected-fault`), without running them; replaces an earlier
+    /// failure of that operation, `times == 0` removes it.
+    pub fn fail(&self, operation_id: &str, status: u16, times: usize) -> Result<(), EmulatorError> {
+        self.faults.set(faults::Fault::Fail {
+            operation: operation_id.into(),
+            status,
+            times,
+        })
+    }
+
+    /// Delay every request to `operation_id` by `delay` (`Duration::ZERO` removes it).
+    pub fn delay(&self, operation_id: &str, delay: Duration) -> Result<(), EmulatorError> {
+        self.faults.set(faults::Fault::Delay {
+            operation: operation_id.into(),
+            delay,
+        })
+    }
+
+    /// Close the connection of the next `times` requests to `operation_id` without an
+    /// answer, and without running them.
+    pub fn reset_connection(&self, operation_id: &str, times: usize) -> Result<(), EmulatorError> {
+        self.faults.set(faults::Fault::Reset {
+            operation: operation_id.into(),
+            times,
+        })
+    }
+
+    /// Remove every fault.
+    pub fn clear_faults(&self) {
+        self.faults.clear();
     }
 
     /// How many orders the emulator holds (all tenants).

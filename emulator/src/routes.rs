@@ -29,7 +29,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
 use chrono::Utc;
 use serde_json::{Map, Value};
@@ -179,22 +179,27 @@ impl FromRequestParts<AppState> for Caller {
         if !state.config.accepts(token) {
             return Err(unauthorized("the bearer token is not accepted"));
         }
-        let text = |name: &str| {
-            parts
-                .headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
+        // `Ok(None)` when absent or blank; a value that is not visible ASCII is its own error.
+        let text = |name: &str| -> Result<Option<String>, ApiFailure> {
+            let Some(value) = parts.headers.get(name) else {
+                return Ok(None);
+            };
+            let value = value.to_str().map_err(|_| {
+                ApiFailure::bad_request(
+                    codes::INVALID_HEADER,
+                    format!("the {name} header is not visible ASCII text"),
+                )
+            })?;
+            let value = value.trim();
+            Ok((!value.is_empty()).then(|| value.to_string()))
         };
-        let merchant = text("x-merchant").ok_or_else(|| {
+        let merchant = text("x-merchant")?.ok_or_else(|| {
             ApiFailure::bad_request(
                 codes::MISSING_MERCHANT,
                 "the x-merchant header is required and must not be empty",
             )
         })?;
-        let channel = text("x-channel").ok_or_else(|| {
+        let channel = text("x-channel")?.ok_or_else(|| {
             ApiFailure::bad_request(
                 codes::MISSING_CHANNEL,
                 "the x-channel header is required and must not be empty",
@@ -203,7 +208,7 @@ impl FromRequestParts<AppState> for Caller {
         Ok(Caller {
             merchant,
             channel,
-            adapter_id: text("x-adapterid"),
+            adapter_id: text("x-adapterid")?,
         })
     }
 }
@@ -293,8 +298,8 @@ async fn get_checkout_order(
     State(app): App,
     caller: Caller,
     Ids(id): Ids<String>,
-) -> Reply<Json<Order>> {
-    Ok(Json(app.store.read(&caller, &id)?.order))
+) -> Reply<Response> {
+    Ok(Json(&app.store.read(&caller, &id)?.order).into_response())
 }
 
 async fn delete_checkout_order(
@@ -695,8 +700,8 @@ async fn get_order_payments(
     State(app): App,
     caller: Caller,
     Ids(id): Ids<String>,
-) -> Reply<Json<Vec<Payment>>> {
-    Ok(Json(app.store.read(&caller, &id)?.order.payments))
+) -> Reply<Response> {
+    Ok(Json(&app.store.read(&caller, &id)?.order.payments).into_response())
 }
 
 async fn create_order_payment(
@@ -738,9 +743,9 @@ async fn get_order_payment(
     State(app): App,
     caller: Caller,
     Ids((id, payment_id)): Ids<(String, String)>,
-) -> Reply<Json<Payment>> {
-    let mut record = app.store.read(&caller, &id)?;
-    Ok(Json(payment_mut(&mut record, &payment_id)?.clone()))
+) -> Reply<Response> {
+    let record = app.store.read(&caller, &id)?;
+    Ok(Json(payment(&record.order, &payment_id)?).into_response())
 }
 
 async fn update_order_payment(
@@ -832,12 +837,11 @@ async fn get_transactions_for_order_payment(
     State(app): App,
     caller: Caller,
     Ids((id, payment_id)): Ids<(String, String)>,
-) -> Reply<Json<Vec<PaymentTransaction>>> {
-    let mut record = app.store.read(&caller, &id)?;
-    payment_mut(&mut record, &payment_id)?;
-    Ok(Json(
-        record.transactions.remove(&payment_id).unwrap_or_default(),
-    ))
+) -> Reply<Response> {
+    let record = app.store.read(&caller, &id)?;
+    payment(&record.order, &payment_id)?;
+    let transactions = record.transactions.get(&payment_id).map(Vec::as_slice);
+    Ok(Json(transactions.unwrap_or_default()).into_response())
 }
 
 async fn add_transaction_for_order_payment(
@@ -881,6 +885,14 @@ fn payment_state_after(event: PaymentEvent) -> Option<PaymentState> {
     })
 }
 
+fn payment<'a>(order: &'a Order, payment_id: &str) -> Result<&'a Payment, ApiFailure> {
+    order
+        .payments
+        .iter()
+        .find(|p| p.id.as_deref() == Some(payment_id))
+        .ok_or_else(|| ApiFailure::not_found(codes::PAYMENT_NOT_FOUND, "Payment", payment_id))
+}
+
 fn payment_mut<'a>(
     record: &'a mut OrderRecord,
     payment_id: &str,
@@ -900,8 +912,8 @@ async fn get_order_shippings(
     State(app): App,
     caller: Caller,
     Ids(id): Ids<String>,
-) -> Reply<Json<Vec<Shipping>>> {
-    Ok(Json(app.store.read(&caller, &id)?.order.shippings))
+) -> Reply<Response> {
+    Ok(Json(&app.store.read(&caller, &id)?.order.shippings).into_response())
 }
 
 async fn create_order_shipping(
@@ -936,9 +948,17 @@ async fn get_order_shipping(
     State(app): App,
     caller: Caller,
     Ids((id, shipping_id)): Ids<(String, String)>,
-) -> Reply<Json<Shipping>> {
-    let mut record = app.store.read(&caller, &id)?;
-    Ok(Json(shipping_mut(&mut record.order, &shipping_id)?.clone()))
+) -> Reply<Response> {
+    let record = app.store.read(&caller, &id)?;
+    let shipping = record
+        .order
+        .shippings
+        .iter()
+        .find(|s| s.id.as_deref() == Some(shipping_id.as_str()))
+        .ok_or_else(|| {
+            ApiFailure::not_found(codes::SHIPPING_NOT_FOUND, "Shipping", &shipping_id)
+        })?;
+    Ok(Json(shipping).into_response())
 }
 
 async fn update_order_shipping(
