@@ -132,6 +132,7 @@ impl IntoResponse for ApiFailure {
         let body = BaseError {
             code: Some(self.code.to_string()),
             message: Some(self.message),
+            ..Default::default()
         };
         (self.status, Json(body)).into_response()
     }

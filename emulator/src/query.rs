@@ -168,6 +168,7 @@ impl OrderQuery {
                 size: Some(clamp_i32(size)),
                 total_size: Some(clamp_i32(total_size)),
                 value_sum: Some((value_sum * 100.0).round() / 100.0 + 0.0),
+                ..Default::default()
             }),
         }
     }
@@ -272,6 +273,8 @@ impl OrderQuery {
                         (None, None) => Ordering::Equal,
                     }
                 }
+                #[allow(unreachable_patterns)]
+                _ => Ordering::Equal,
             };
             primary.then(a.seq.cmp(&b.seq))
         });

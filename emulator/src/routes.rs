@@ -282,7 +282,9 @@ async fn create_checkout_order(
         transitions: vec![Transition {
             status: Some(OrderStatus::Checkout.into()),
             time_stamp: Some(now),
+            ..Default::default()
         }],
+        ..Default::default()
     });
     order.payments.clear();
     order.shippings.clear();
@@ -339,6 +341,7 @@ async fn update_checkout_order_state(
             state.transitions.push(Transition {
                 status: Some(to.into()),
                 time_stamp: Some(Utc::now()),
+                ..Default::default()
             });
         }
         Ok(())
@@ -404,6 +407,7 @@ async fn update_checkout_order_customer_shipping(
 
 /// The order's customer, created from the address's type (default `person`) when missing.
 fn customer(order: &mut Order, type_: Option<OpenEnum<CustomerType>>) -> &mut Customer {
+    // `Customer` has a required field, so no `Default`: the one exhaustive model literal.
     order.customer.get_or_insert_with(|| Customer {
         attributes: Map::new(),
         billing: None,
@@ -735,6 +739,7 @@ async fn create_order_payment(
         StatusCode::CREATED,
         Json(CreateResponse {
             id: Some(payment_id),
+            ..Default::default()
         }),
     ))
 }
@@ -882,6 +887,8 @@ fn payment_state_after(event: PaymentEvent) -> Option<PaymentState> {
         PaymentEvent::Refund => PaymentState::Refunded,
         PaymentEvent::Cancel => PaymentState::Cancelled,
         PaymentEvent::PaymentAction => return None,
+        #[allow(unreachable_patterns)]
+        _ => return None,
     })
 }
 
@@ -940,6 +947,7 @@ async fn create_order_shipping(
         StatusCode::CREATED,
         Json(CreateResponse {
             id: Some(shipping_id),
+            ..Default::default()
         }),
     ))
 }

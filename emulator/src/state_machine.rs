@@ -37,6 +37,9 @@ pub fn allowed_transitions(from: OrderStatus) -> &'static [OrderStatus] {
         Processing => &[Accepted, Declined, Checkout],
         Accepted => &[Completed, Declined],
         Completed | Declined | Removed => &[],
+        // A status added to the spec later: final until this table learns it.
+        #[allow(unreachable_patterns)]
+        _ => &[],
     }
 }
 
@@ -134,6 +137,7 @@ pub(crate) fn validation_errors(order: &Order) -> Vec<ValidationError> {
         errors.push(ValidationError {
             code: Some(code.to_string()),
             adapter_id: Some(EMULATOR_ADAPTER_ID.to_string()),
+            ..Default::default()
         });
     };
     let items = order
@@ -201,6 +205,7 @@ mod tests {
             state: Some(State {
                 current_status: Some(status.into()),
                 transitions: vec![],
+                ..Default::default()
             }),
             ..Default::default()
         }
@@ -232,12 +237,14 @@ mod tests {
             required: Some(true),
             checked: Some(false),
             text: None,
+            ..Default::default()
         });
         o.consents.push(Consent {
             id: Some("news".into()),
             required: Some(false),
             checked: None,
             text: None,
+            ..Default::default()
         });
         let err = check_transition(&o, OrderStatus::Processing).unwrap_err();
         assert_eq!(err.code, codes::REQUIRED_CONSENT_UNCHECKED);

@@ -318,6 +318,7 @@ pub(crate) fn cart_total(cart: &Cart) -> Option<Price> {
                     item.price.as_ref().map(|p| Price {
                         including_vat: p.including_vat.map(|v| v * quantity),
                         excluding_vat: p.excluding_vat.map(|v| v * quantity),
+                        ..Default::default()
                     })
                 })
             })
@@ -335,6 +336,7 @@ fn sum<'a>(prices: impl Iterator<Item = &'a Price>) -> Price {
     Price {
         including_vat: Some(round_cents(including)),
         excluding_vat: Some(round_cents(excluding)),
+        ..Default::default()
     }
 }
 
@@ -351,6 +353,7 @@ mod tests {
         Price {
             including_vat: Some(incl),
             excluding_vat: Some(excl),
+            ..Default::default()
         }
     }
 
