@@ -38,6 +38,9 @@
 //!   [`EmulatorConfig::max_body_bytes`] are 413; a refused request changes nothing. With
 //!   [`EmulatorConfig::check_responses`] every response is checked against its documented
 //!   schema too (`emulator/src/response_check.rs`).
+//! - **Faults on demand** (`emulator/src/faults.rs`): [`EmulatorConfig::fail`],
+//!   [`EmulatorConfig::delay`], [`EmulatorConfig::reset_connection`] on the builder
+//!   ([`Emulator::builder`]), the same methods on a running [`Emulator`].
 //! - **Concurrency and cost**: one lock per order, all-or-nothing writes, reads share
 //!   immutable snapshots of the order instead of copying it, and the change log is bounded
 //!   (`emulator/src/store.rs`, `emulator/src/history.rs`): a request costs the same on an
