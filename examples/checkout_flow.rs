@@ -1,10 +1,11 @@
 //! The project's main job: a complete checkout through the public client.
 //!
 //! ```text
-//! cargo run --example checkout_flow --features emulator
+//! cargo run --example checkout_flow
 //! ```
 //!
-//! Without `NORCE_BASE_URL` / `NORCE_SLUG` it starts the offline emulator in-process and
+//! Without `NORCE_BASE_URL` / `NORCE_SLUG` it starts the offline emulator (the workspace's
+//! `norce-checkout-order-emulator`, a dev-dependency) in-process and
 //! runs against it. With them (and `NORCE_API_KEY`, `NORCE_MERCHANT`, `NORCE_CHANNEL`,
 //! optionally `NORCE_ENVIRONMENT`, `NORCE_ADAPTER_ID`) it runs the same flow against that
 //! Norce environment and prints the same summary.
@@ -462,7 +463,7 @@ async fn run() -> std::result::Result<(), Box<dyn std::error::Error>> {
         println!("Checkout flow against Norce at {}\n", configured_base_url());
         client
     } else {
-        let emu = norce_checkout_order::emulator::Emulator::start().await?;
+        let emu = norce_checkout_order_emulator::Emulator::start().await?;
         let client = emu.client("demo-merchant", "se")?;
         println!(
             "Checkout flow against the offline emulator at {}\n",

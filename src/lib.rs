@@ -30,8 +30,6 @@
 #[cfg(test)]
 mod build_support;
 mod builder;
-#[cfg(feature = "emulator")]
-pub mod emulator;
 mod environment;
 mod error;
 mod headers;

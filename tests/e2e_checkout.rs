@@ -1,9 +1,7 @@
 //! The README's main command as a test: the checkout flow of `examples/checkout_flow.rs`
 //! (the same code, included below) against the emulator, checked step by step.
 
-#![cfg(feature = "emulator")]
-
-mod emulator_support;
+mod emulated;
 
 #[path = "../examples/checkout_flow.rs"]
 #[allow(dead_code)]
@@ -12,7 +10,7 @@ mod checkout_flow;
 use norce_checkout_order::OpenEnum;
 use norce_checkout_order::types::{OrderStatus, PaymentEvent, PaymentState, ShippingState};
 
-use emulator_support::{price, start};
+use emulated::{price, start};
 
 #[tokio::test]
 async fn the_checkout_flow_completes_an_order() {

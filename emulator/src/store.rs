@@ -1,24 +1,32 @@
-//! The in-memory order store: tenancy, per-order locking and all-or-nothing writes.
+//! The in-memory order store: tenancy, per-order locking, all-or-nothing writes, and shared
+//! snapshots so that a request costs the same on an order with a long history as on a new one.
 //!
 //! Orders live in a `RwLock<HashMap<order id, Arc<Mutex<Slot>>>>`. The map lock is held only
-//! to find or insert a slot; a write locks its order's mutex, checks the tenant, applies the
-//! change to a *clone* of the record and swaps the clone in only when the whole change
-//! succeeded. Concurrent writes to one order are therefore serialized (no lost updates),
-//! writes to different orders run in parallel, and a refused request leaves nothing behind.
-//! No lock is held across an `.await`.
+//! to find or insert a slot. A slot holds the order as an immutable snapshot
+//! (`Arc<OrderRecord>`) and its bounded change log ([`History`]) beside it. A read clones the
+//! `Arc`, nothing else; a write locks its order's mutex, checks the tenant, applies the change
+//! to a copy of the snapshot (the order only, never the log) and swaps the copy in only when
+//! the whole change succeeded. Concurrent writes to one order are therefore serialized (no
+//! lost updates), writes to different orders run in parallel, and a refused request leaves
+//! nothing behind. No lock is held across an `.await`.
+//!
+//! Every change of an order passes through [`Store::write`] (or [`Store::create`]) and then
+//! [`Store::committed`], the one place that sees the old and the new snapshot: the change log
+//! is written there, and that is where callbacks (hooks, notifications) belong.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
-use crate::OpenEnum;
-use crate::types::{
-    Order, Payment, PaymentState, PaymentTransaction, Price, Shipping, ShippingState,
+use norce_checkout_order::OpenEnum;
+use norce_checkout_order::types::{
+    Cart, Order, Payment, PaymentState, PaymentTransaction, Price, Shipping, ShippingState,
 };
 
 use super::errors::ApiFailure;
+use super::history::{ChangeRecord, History};
 
 /// Who is calling: the tenant headers and the optional `x-adapterid`.
 #[derive(Debug, Clone)]
@@ -28,20 +36,7 @@ pub(crate) struct Caller {
     pub(crate) adapter_id: Option<String>,
 }
 
-/// One change to an order as the emulator recorded it: which operation, when, and the
-/// `x-adapterid` it was made with. See [`Emulator::changes`](super::Emulator::changes).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ChangeRecord {
-    /// The operationId (`CreateCheckoutOrder`, `UpdateCheckoutOrderCart`, ...).
-    pub operation: &'static str,
-    /// The `x-adapterid` header of the request, if it had one.
-    pub adapter_id: Option<String>,
-    /// When the change was applied.
-    pub at: DateTime<Utc>,
-}
-
-/// Everything the emulator keeps about one order.
+/// Everything the emulator keeps about one order, as one immutable snapshot.
 #[derive(Debug, Clone)]
 pub(crate) struct OrderRecord {
     pub(crate) order: Order,
@@ -53,7 +48,6 @@ pub(crate) struct OrderRecord {
     pub(crate) total_explicit: bool,
     /// Transactions per payment id (`Payment` has no field for them).
     pub(crate) transactions: HashMap<String, Vec<PaymentTransaction>>,
-    pub(crate) changes: Vec<ChangeRecord>,
 }
 
 impl OrderRecord {
@@ -71,24 +65,38 @@ impl OrderRecord {
 }
 
 struct Slot {
-    record: OrderRecord,
+    record: Arc<OrderRecord>,
+    history: History,
     deleted: bool,
 }
 
 /// The order store shared by all request handlers.
-#[derive(Default)]
 pub(crate) struct Store {
     orders: RwLock<HashMap<String, Arc<Mutex<Slot>>>>,
     next_seq: AtomicU64,
+    /// [`History`] capacity of each order.
+    max_change_log: usize,
 }
 
 fn lock(slot: &Mutex<Slot>) -> MutexGuard<'_, Slot> {
-    // Writes swap in a finished clone, so a panic can never leave a record half-changed:
+    // Writes swap in a finished snapshot, so a panic can never leave a record half-changed:
     // a poisoned lock still guards consistent data.
     slot.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+fn status(record: &OrderRecord) -> Option<&OpenEnum<norce_checkout_order::types::OrderStatus>> {
+    record.order.state.as_ref()?.current_status.as_ref()
+}
+
 impl Store {
+    pub(crate) fn new(max_change_log: usize) -> Store {
+        Store {
+            orders: RwLock::default(),
+            next_seq: AtomicU64::new(0),
+            max_change_log,
+        }
+    }
+
     /// Insert a new order for `caller`; `prepare` gets the fresh id and fills the order.
     pub(crate) fn create(
         &self,
@@ -111,20 +119,15 @@ impl Store {
             seq: self.next_seq.fetch_add(1, Ordering::Relaxed),
             total_explicit,
             transactions: HashMap::new(),
-            changes: vec![ChangeRecord {
-                operation,
-                adapter_id: caller.adapter_id.clone(),
-                at: Utc::now(),
-            }],
         };
         record.refresh_total();
-        orders.insert(
-            id.clone(),
-            Arc::new(Mutex::new(Slot {
-                record,
-                deleted: false,
-            })),
-        );
+        let mut slot = Slot {
+            record: Arc::new(record),
+            history: History::new(self.max_change_log),
+            deleted: false,
+        };
+        Self::committed(&mut slot, caller, operation, None);
+        orders.insert(id.clone(), Arc::new(Mutex::new(slot)));
         id
     }
 
@@ -136,8 +139,8 @@ impl Store {
             .cloned()
     }
 
-    /// A copy of the caller's order `id`.
-    pub(crate) fn read(&self, caller: &Caller, id: &str) -> Result<OrderRecord, ApiFailure> {
+    /// The caller's order `id`: a shared snapshot, never a copy.
+    pub(crate) fn read(&self, caller: &Caller, id: &str) -> Result<Arc<OrderRecord>, ApiFailure> {
         let slot = self
             .slot(id)
             .ok_or_else(|| ApiFailure::order_not_found(id))?;
@@ -145,7 +148,7 @@ impl Store {
         if guard.deleted || !guard.record.belongs_to(caller) {
             return Err(ApiFailure::order_not_found(id));
         }
-        Ok(guard.record.clone())
+        Ok(Arc::clone(&guard.record))
     }
 
     /// Apply `change` to the caller's order `id`: all of it, or (on `Err`) none of it.
@@ -164,18 +167,34 @@ impl Store {
         if guard.deleted || !guard.record.belongs_to(caller) {
             return Err(ApiFailure::order_not_found(id));
         }
-        let mut draft = guard.record.clone();
+        let mut draft = OrderRecord::clone(&guard.record);
         let out = change(&mut draft)?;
-        let now = Utc::now();
-        draft.order.last_modified = Some(now);
+        draft.order.last_modified = Some(Utc::now());
         draft.refresh_total();
-        draft.changes.push(ChangeRecord {
-            operation,
-            adapter_id: caller.adapter_id.clone(),
-            at: now,
-        });
-        guard.record = draft;
+        let before = std::mem::replace(&mut guard.record, Arc::new(draft));
+        Self::committed(&mut guard, caller, operation, Some(&before));
         Ok(out)
+    }
+
+    /// After every committed change (`before` is `None` for a creation; the new snapshot
+    /// is `slot.record`): record it in the change log. Runs under the order's lock.
+    fn committed(
+        slot: &mut Slot,
+        caller: &Caller,
+        operation: &'static str,
+        before: Option<&Arc<OrderRecord>>,
+    ) {
+        let after = &slot.record;
+        let state_change = before.is_none_or(|b| status(b) != status(after));
+        let at = after.order.last_modified.unwrap_or_else(Utc::now);
+        slot.history.push(
+            ChangeRecord {
+                operation,
+                adapter_id: caller.adapter_id.clone(),
+                at,
+            },
+            state_change,
+        );
     }
 
     /// Delete the caller's order `id`.
@@ -198,8 +217,8 @@ impl Store {
         Ok(())
     }
 
-    /// Copies of all of the caller's orders, in creation order.
-    pub(crate) fn list(&self, caller: &Caller) -> Vec<OrderRecord> {
+    /// Snapshots of all of the caller's orders, in creation order.
+    pub(crate) fn list(&self, caller: &Caller) -> Vec<Arc<OrderRecord>> {
         let slots: Vec<_> = self
             .orders
             .read()
@@ -207,22 +226,23 @@ impl Store {
             .values()
             .cloned()
             .collect();
-        let mut records: Vec<OrderRecord> = slots
+        let mut records: Vec<Arc<OrderRecord>> = slots
             .iter()
             .filter_map(|slot| {
                 let guard = lock(slot);
-                (!guard.deleted && guard.record.belongs_to(caller)).then(|| guard.record.clone())
+                (!guard.deleted && guard.record.belongs_to(caller))
+                    .then(|| Arc::clone(&guard.record))
             })
             .collect();
         records.sort_by_key(|r| r.seq);
         records
     }
 
-    /// The change log of order `id`, whoever owns it.
+    /// The kept change log of order `id`, whoever owns it.
     pub(crate) fn changes(&self, id: &str) -> Option<Vec<ChangeRecord>> {
         let slot = self.slot(id)?;
         let guard = lock(&slot);
-        (!guard.deleted).then(|| guard.record.changes.clone())
+        (!guard.deleted).then(|| guard.history.records())
     }
 
     /// A copy of order `id`, whoever owns it.
@@ -273,24 +293,7 @@ pub(crate) fn shipping_is_active(shipping: &Shipping) -> bool {
 /// Cart total (its `total`, else the sum of its items) plus the active shippings' totals;
 /// `None` when there is neither a cart total nor a shipping.
 pub(crate) fn computed_total(order: &Order) -> Option<Price> {
-    let cart = order.cart.as_ref().and_then(|cart| {
-        cart.total.clone().or_else(|| {
-            let totals: Vec<Price> = cart
-                .items
-                .iter()
-                .filter_map(|item| {
-                    item.total.clone().or_else(|| {
-                        let quantity = f64::from(item.quantity.unwrap_or(1));
-                        item.price.as_ref().map(|p| Price {
-                            including_vat: p.including_vat.map(|v| v * quantity),
-                            excluding_vat: p.excluding_vat.map(|v| v * quantity),
-                        })
-                    })
-                })
-                .collect();
-            (!totals.is_empty()).then(|| sum(totals.iter()))
-        })
-    });
+    let cart = order.cart.as_ref().and_then(cart_total);
     let shippings: Vec<&Price> = order
         .shippings
         .iter()
@@ -303,6 +306,27 @@ pub(crate) fn computed_total(order: &Order) -> Option<Price> {
     Some(sum(cart.iter().chain(shippings)))
 }
 
+/// The cart's `total`, else the sum of its items (`total`, else `price` × `quantity`).
+pub(crate) fn cart_total(cart: &Cart) -> Option<Price> {
+    cart.total.clone().or_else(|| {
+        let totals: Vec<Price> = cart
+            .items
+            .iter()
+            .filter_map(|item| {
+                item.total.clone().or_else(|| {
+                    let quantity = f64::from(item.quantity.unwrap_or(1));
+                    item.price.as_ref().map(|p| Price {
+                        including_vat: p.including_vat.map(|v| v * quantity),
+                        excluding_vat: p.excluding_vat.map(|v| v * quantity),
+                        ..Default::default()
+                    })
+                })
+            })
+            .collect();
+        (!totals.is_empty()).then(|| sum(totals.iter()))
+    })
+}
+
 fn sum<'a>(prices: impl Iterator<Item = &'a Price>) -> Price {
     let (mut including, mut excluding) = (0.0, 0.0);
     for price in prices {
@@ -312,6 +336,7 @@ fn sum<'a>(prices: impl Iterator<Item = &'a Price>) -> Price {
     Price {
         including_vat: Some(round_cents(including)),
         excluding_vat: Some(round_cents(excluding)),
+        ..Default::default()
     }
 }
 
@@ -322,13 +347,44 @@ fn round_cents(amount: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{Cart, Item};
+    use norce_checkout_order::types::{Cart, Item};
 
     fn price(incl: f64, excl: f64) -> Price {
         Price {
             including_vat: Some(incl),
             excluding_vat: Some(excl),
+            ..Default::default()
         }
+    }
+
+    #[test]
+    fn reads_share_the_snapshot_and_writes_replace_it() {
+        let store = Store::new(2);
+        let a = Caller {
+            merchant: "m".into(),
+            channel: "a".into(),
+            adapter_id: None,
+        };
+        let id = store.create(&a, "CreateCheckoutOrder", |_| (Order::default(), false));
+        let first = store.read(&a, &id).unwrap();
+        assert!(Arc::ptr_eq(&first, &store.read(&a, &id).unwrap()));
+        for _ in 0..5 {
+            store
+                .write(&a, &id, "UpdateCheckoutOrderReference", |r| {
+                    r.order.reference = Some("r".into());
+                    Ok(())
+                })
+                .unwrap();
+        }
+        let after = store.read(&a, &id).unwrap();
+        assert!(!Arc::ptr_eq(&first, &after));
+        assert_eq!(first.order.reference, None, "a snapshot never changes");
+        assert_eq!(after.order.reference.as_deref(), Some("r"));
+        assert_eq!(
+            store.changes(&id).unwrap().len(),
+            1 + 2,
+            "the creation and the last 2"
+        );
     }
 
     #[test]
@@ -367,7 +423,7 @@ mod tests {
 
     #[test]
     fn tenants_are_isolated_and_failed_writes_change_nothing() {
-        let store = Store::default();
+        let store = Store::new(16);
         let a = Caller {
             merchant: "m".into(),
             channel: "a".into(),

@@ -1,18 +1,22 @@
 //! Error responses: every failure is a `BaseError {code, message}` JSON body with a stable
 //! `code` (listed in [`codes`]), and request bodies pass through [`JsonBody`] /
-//! [`OptionalJsonBody`], which turn serde's complaint (naming the field path) into a 400,
-//! a body over the configured limit into a 413 and a non-JSON content type into a 415.
+//! [`OptionalJsonBody`]: a body over the configured limit is a 413, a non-JSON content type
+//! a 415, and a body that is not JSON or breaks the operation's schema (see
+//! [`crate::validation`]) a 400 naming the JSON path.
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, JsonRejection};
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-use crate::types::BaseError;
+use norce_checkout_order::types::BaseError;
+
+use crate::spec::spec;
+use crate::validation::check_body;
 
 /// The stable `code`s of the emulator's error bodies.
 pub mod codes {
@@ -20,6 +24,8 @@ pub mod codes {
     pub const UNAUTHORIZED: &str = "unauthorized";
     /// 400: `x-merchant` is missing or empty.
     pub const MISSING_MERCHANT: &str = "missing-merchant";
+    /// 400: `x-merchant`, `x-channel` or `x-adapterid` is not visible ASCII text.
+    pub const INVALID_HEADER: &str = "invalid-header";
     /// 400: `x-channel` is missing or empty.
     pub const MISSING_CHANNEL: &str = "missing-channel";
     /// 400: the body is not valid JSON or does not match the schema; the message names the field.
@@ -64,6 +70,17 @@ pub mod codes {
     pub const REQUIRED_CONSENT_UNCHECKED: &str = "required-consent-unchecked";
     /// 409: the order's status does not allow this change (see `state_machine`).
     pub const ORDER_NOT_MODIFIABLE: &str = "order-not-modifiable";
+    /// The status given to `fail`: a fault injected on purpose (`EmulatorConfig::fail`).
+    pub const INJECTED_FAULT: &str = "injected-fault";
+    /// 414: the request URI is longer than `EmulatorConfig::max_uri_bytes` (or than 64 KiB).
+    pub const URI_TOO_LONG: &str = "uri-too-long";
+    /// 431: the request headers are too large.
+    pub const HEADERS_TOO_LARGE: &str = "request-header-fields-too-large";
+    /// 400: the request is not valid HTTP/1.1.
+    pub const BAD_REQUEST: &str = "bad-request";
+    /// 500: with `EmulatorConfig::check_responses`, the emulator was about to send a
+    /// response its spec does not allow (a bug in the emulator).
+    pub const RESPONSE_SCHEMA_VIOLATION: &str = "response-schema-violation";
 }
 
 /// A failed request: status plus `BaseError` body.
@@ -115,6 +132,7 @@ impl IntoResponse for ApiFailure {
         let body = BaseError {
             code: Some(self.code.to_string()),
             message: Some(self.message),
+            ..Default::default()
         };
         (self.status, Json(body)).into_response()
     }
@@ -127,6 +145,28 @@ pub(crate) async fn route_not_found(request: Request) -> ApiFailure {
         codes::NOT_FOUND,
         format!("no route for {} {}", request.method(), request.uri().path()),
     )
+}
+
+/// The 414 for URIs longer than the configured limit (hyper's own limit, 64 KiB, gets the
+/// same body through `crate::connection`).
+pub(crate) async fn uri_limit(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let length = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    if length > limit {
+        return ApiFailure::new(
+            StatusCode::URI_TOO_LONG,
+            codes::URI_TOO_LONG,
+            format!("the request URI has {length} bytes, more than the {limit} accepted"),
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// The 405 for known routes with another method.
@@ -194,7 +234,7 @@ async fn read_json<S: Send + Sync, T: DeserializeOwned>(
         return Ok(None);
     }
     if let Some(content_type) = content_type
-        && !crate::response_gate::is_json(&content_type)
+        && !is_json(&content_type)
     {
         return Err(ApiFailure::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -202,17 +242,35 @@ async fn read_json<S: Send + Sync, T: DeserializeOwned>(
             format!("expected Content-Type: application/json, got {content_type:?}"),
         ));
     }
-    let value = match Json::<T>::from_bytes(&bytes) {
-        Ok(Json(value)) => value,
-        Err(rejection) => return Err(json_rejection(rejection)),
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiFailure::bad_request(codes::INVALID_BODY, format!("body: not valid JSON: {e}"))
+    })?;
+    // Checked against the spec's schema (and pruned of undeclared properties) first.
+    let value = match route.and_then(|route| spec().operation(&method, &route)) {
+        Some(operation) => check_body(operation, value)?,
+        None => value,
     };
-    // The body is well-formed JSON of the right shape; now the spec's string constraints.
-    if let Some(route) = route {
-        let raw: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-        super::constraints::check_request_body(&method, &route, &raw)
-            .map_err(|message| ApiFailure::bad_request(codes::INVALID_BODY, message))?;
-    }
+    let value = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let at = if path == "." {
+            "body".to_string()
+        } else {
+            format!("body.{path}")
+        };
+        ApiFailure::bad_request(codes::INVALID_BODY, format!("{at}: {}", e.into_inner()))
+    })?;
     Ok(Some(value))
+}
+
+/// `application/json` or any `+json` type, parameters ignored.
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
 }
 
 fn bytes_rejection(rejection: BytesRejection) -> ApiFailure {
@@ -228,11 +286,6 @@ fn bytes_rejection(rejection: BytesRejection) -> ApiFailure {
             format!("cannot read the request body: {}", rejection.body_text()),
         )
     }
-}
-
-/// serde's message through axum names the path (`cart.items[0].quantity: invalid type ...`).
-fn json_rejection(rejection: JsonRejection) -> ApiFailure {
-    ApiFailure::bad_request(codes::INVALID_BODY, rejection.body_text())
 }
 
 /// Path parameters, with a `BaseError` 400 when they cannot be decoded.

@@ -26,16 +26,35 @@
 
 use std::cmp::Ordering;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use std::sync::Arc;
 
-use crate::types::{
-    Address, Order, OrderListOrderBy, OrderListOrderByDirection, OrderPaginationSet, OrderStatus,
-    Pagination,
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::Serialize;
+
+use norce_checkout_order::types::{
+    Address, Order, OrderListOrderBy, OrderListOrderByDirection, OrderStatus, Pagination,
 };
 
 use super::errors::{ApiFailure, codes};
 use super::state_machine::current_status;
-use super::store::{OrderRecord, computed_total};
+use super::store::{self, OrderRecord};
+
+/// An `OrderPaginationSet` page whose orders are the stored snapshots (serialized, never
+/// copied).
+#[derive(Serialize)]
+pub(crate) struct Page {
+    data: Vec<Snapshot>,
+    pagination: Option<Pagination>,
+}
+
+/// One order of a page.
+struct Snapshot(Arc<OrderRecord>);
+
+impl Serialize for Snapshot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.order.serialize(serializer)
+    }
+}
 
 /// A parsed `GetCheckoutOrders` query.
 #[derive(Debug, Default)]
@@ -124,30 +143,32 @@ impl OrderQuery {
     }
 
     /// Filter, order and page the tenant's orders (`all`, in creation order).
-    pub(crate) fn run(&self, all: Vec<OrderRecord>) -> OrderPaginationSet {
+    pub(crate) fn run(&self, all: Vec<Arc<OrderRecord>>) -> Page {
         let total_size = all.len();
-        let mut matching: Vec<OrderRecord> =
+        let mut matching: Vec<Arc<OrderRecord>> =
             all.into_iter().filter(|r| self.matches(&r.order)).collect();
         self.sort(&mut matching);
         let size = matching.len();
-        let value_sum: f64 = matching
+        // A fold from +0.0: `Iterator::sum` of no floats is -0.0.
+        let value_sum = matching
             .iter()
             .filter_map(|r| r.order.total.as_ref().and_then(|t| t.including_vat))
-            .sum();
-        let data: Vec<Order> = matching
+            .fold(0.0, |sum, v| sum + v);
+        let data: Vec<Snapshot> = matching
             .into_iter()
             .skip(self.offset)
             .take(self.limit)
-            .map(|r| r.order)
+            .map(Snapshot)
             .collect();
-        OrderPaginationSet {
+        Page {
             data,
             pagination: Some(Pagination {
                 offset: Some(clamp_i32(self.offset)),
                 limit: Some(clamp_i32(self.limit)),
                 size: Some(clamp_i32(size)),
                 total_size: Some(clamp_i32(total_size)),
-                value_sum: Some((value_sum * 100.0).round() / 100.0),
+                value_sum: Some((value_sum * 100.0).round() / 100.0 + 0.0),
+                ..Default::default()
             }),
         }
     }
@@ -204,7 +225,7 @@ impl OrderQuery {
             && phones_match(&self.shipping_phones, shipping)
     }
 
-    fn sort(&self, records: &mut [OrderRecord]) {
+    fn sort(&self, records: &mut [Arc<OrderRecord>]) {
         let order_by = self.order_by.unwrap_or(OrderListOrderBy::Created);
         let descending = match self.direction {
             Some(direction) => direction == OrderListOrderByDirection::Desc,
@@ -252,6 +273,8 @@ impl OrderQuery {
                         (None, None) => Ordering::Equal,
                     }
                 }
+                #[allow(unreachable_patterns)]
+                _ => Ordering::Equal,
             };
             primary.then(a.seq.cmp(&b.seq))
         });
@@ -276,11 +299,11 @@ fn billing(order: &Order) -> Option<&Address> {
 }
 
 fn cart_total(order: &Order) -> Option<f64> {
-    let cart_only = Order {
-        cart: order.cart.clone(),
-        ..Default::default()
-    };
-    computed_total(&cart_only).and_then(|p| p.including_vat)
+    order
+        .cart
+        .as_ref()
+        .and_then(store::cart_total)
+        .and_then(|p| p.including_vat)
 }
 
 fn full_name(address: &Address) -> String {

@@ -29,13 +29,13 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
 use chrono::Utc;
 use serde_json::{Map, Value};
 
-use crate::OpenEnum;
-use crate::types::{
+use norce_checkout_order::OpenEnum;
+use norce_checkout_order::types::{
     Address, Callback, Consent, CreateResponse, Customer, CustomerType, Hook, Notification, Order,
     OrderStatus, Payment, PaymentAction, PaymentEvent, PaymentState, PaymentTransaction, Shipping,
     ShippingState, State as OrderState, Transition,
@@ -46,10 +46,12 @@ use super::errors::{
     ApiFailure, Ids, JsonBody, OptionalJsonBody, codes, method_not_allowed, route_not_found,
 };
 use super::query::OrderQuery;
+use super::spec::spec;
 use super::state_machine::{
     check_transition, require_checkout, require_not_removed, validation_errors,
 };
 use super::store::{Caller, OrderRecord, Store, new_id};
+use super::validation::check_query;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -177,22 +179,27 @@ impl FromRequestParts<AppState> for Caller {
         if !state.config.accepts(token) {
             return Err(unauthorized("the bearer token is not accepted"));
         }
-        let text = |name: &str| {
-            parts
-                .headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
+        // `Ok(None)` when absent or blank; a value that is not visible ASCII is its own error.
+        let text = |name: &str| -> Result<Option<String>, ApiFailure> {
+            let Some(value) = parts.headers.get(name) else {
+                return Ok(None);
+            };
+            let value = value.to_str().map_err(|_| {
+                ApiFailure::bad_request(
+                    codes::INVALID_HEADER,
+                    format!("the {name} header is not visible ASCII text"),
+                )
+            })?;
+            let value = value.trim();
+            Ok((!value.is_empty()).then(|| value.to_string()))
         };
-        let merchant = text("x-merchant").ok_or_else(|| {
+        let merchant = text("x-merchant")?.ok_or_else(|| {
             ApiFailure::bad_request(
                 codes::MISSING_MERCHANT,
                 "the x-merchant header is required and must not be empty",
             )
         })?;
-        let channel = text("x-channel").ok_or_else(|| {
+        let channel = text("x-channel")?.ok_or_else(|| {
             ApiFailure::bad_request(
                 codes::MISSING_CHANNEL,
                 "the x-channel header is required and must not be empty",
@@ -201,7 +208,7 @@ impl FromRequestParts<AppState> for Caller {
         Ok(Caller {
             merchant,
             channel,
-            adapter_id: text("x-adapterid"),
+            adapter_id: text("x-adapterid")?,
         })
     }
 }
@@ -214,6 +221,9 @@ async fn get_checkout_orders(
     caller: Caller,
     RawQuery(raw): RawQuery,
 ) -> Reply<impl IntoResponse> {
+    if let Some(operation) = spec().operation("GET", ORDERS) {
+        check_query(operation, raw.as_deref())?;
+    }
     let query = OrderQuery::parse(
         raw.as_deref(),
         app.config.default_page_limit,
@@ -272,7 +282,9 @@ async fn create_checkout_order(
         transitions: vec![Transition {
             status: Some(OrderStatus::Checkout.into()),
             time_stamp: Some(now),
+            ..Default::default()
         }],
+        ..Default::default()
     });
     order.payments.clear();
     order.shippings.clear();
@@ -288,8 +300,8 @@ async fn get_checkout_order(
     State(app): App,
     caller: Caller,
     Ids(id): Ids<String>,
-) -> Reply<Json<Order>> {
-    Ok(Json(app.store.read(&caller, &id)?.order))
+) -> Reply<Response> {
+    Ok(Json(&app.store.read(&caller, &id)?.order).into_response())
 }
 
 async fn delete_checkout_order(
@@ -329,6 +341,7 @@ async fn update_checkout_order_state(
             state.transitions.push(Transition {
                 status: Some(to.into()),
                 time_stamp: Some(Utc::now()),
+                ..Default::default()
             });
         }
         Ok(())
@@ -340,7 +353,7 @@ async fn update_checkout_order_cart(
     State(app): App,
     caller: Caller,
     Ids(id): Ids<String>,
-    JsonBody(cart): JsonBody<crate::types::Cart>,
+    JsonBody(cart): JsonBody<norce_checkout_order::types::Cart>,
 ) -> Reply<StatusCode> {
     write(&app, &caller, &id, "UpdateCheckoutOrderCart", |r| {
         require_checkout(&r.order, "the cart")?;
@@ -394,6 +407,7 @@ async fn update_checkout_order_customer_shipping(
 
 /// The order's customer, created from the address's type (default `person`) when missing.
 fn customer(order: &mut Order, type_: Option<OpenEnum<CustomerType>>) -> &mut Customer {
+    // `Customer` has a required field, so no `Default`: the one exhaustive model literal.
     order.customer.get_or_insert_with(|| Customer {
         attributes: Map::new(),
         billing: None,
@@ -690,8 +704,8 @@ async fn get_order_payments(
     State(app): App,
     caller: Caller,
     Ids(id): Ids<String>,
-) -> Reply<Json<Vec<Payment>>> {
-    Ok(Json(app.store.read(&caller, &id)?.order.payments))
+) -> Reply<Response> {
+    Ok(Json(&app.store.read(&caller, &id)?.order.payments).into_response())
 }
 
 async fn create_order_payment(
@@ -725,6 +739,7 @@ async fn create_order_payment(
         StatusCode::CREATED,
         Json(CreateResponse {
             id: Some(payment_id),
+            ..Default::default()
         }),
     ))
 }
@@ -733,9 +748,9 @@ async fn get_order_payment(
     State(app): App,
     caller: Caller,
     Ids((id, payment_id)): Ids<(String, String)>,
-) -> Reply<Json<Payment>> {
-    let mut record = app.store.read(&caller, &id)?;
-    Ok(Json(payment_mut(&mut record, &payment_id)?.clone()))
+) -> Reply<Response> {
+    let record = app.store.read(&caller, &id)?;
+    Ok(Json(payment(&record.order, &payment_id)?).into_response())
 }
 
 async fn update_order_payment(
@@ -827,12 +842,11 @@ async fn get_transactions_for_order_payment(
     State(app): App,
     caller: Caller,
     Ids((id, payment_id)): Ids<(String, String)>,
-) -> Reply<Json<Vec<PaymentTransaction>>> {
-    let mut record = app.store.read(&caller, &id)?;
-    payment_mut(&mut record, &payment_id)?;
-    Ok(Json(
-        record.transactions.remove(&payment_id).unwrap_or_default(),
-    ))
+) -> Reply<Response> {
+    let record = app.store.read(&caller, &id)?;
+    payment(&record.order, &payment_id)?;
+    let transactions = record.transactions.get(&payment_id).map(Vec::as_slice);
+    Ok(Json(transactions.unwrap_or_default()).into_response())
 }
 
 async fn add_transaction_for_order_payment(
@@ -873,7 +887,17 @@ fn payment_state_after(event: PaymentEvent) -> Option<PaymentState> {
         PaymentEvent::Refund => PaymentState::Refunded,
         PaymentEvent::Cancel => PaymentState::Cancelled,
         PaymentEvent::PaymentAction => return None,
+        #[allow(unreachable_patterns)]
+        _ => return None,
     })
+}
+
+fn payment<'a>(order: &'a Order, payment_id: &str) -> Result<&'a Payment, ApiFailure> {
+    order
+        .payments
+        .iter()
+        .find(|p| p.id.as_deref() == Some(payment_id))
+        .ok_or_else(|| ApiFailure::not_found(codes::PAYMENT_NOT_FOUND, "Payment", payment_id))
 }
 
 fn payment_mut<'a>(
@@ -895,8 +919,8 @@ async fn get_order_shippings(
     State(app): App,
     caller: Caller,
     Ids(id): Ids<String>,
-) -> Reply<Json<Vec<Shipping>>> {
-    Ok(Json(app.store.read(&caller, &id)?.order.shippings))
+) -> Reply<Response> {
+    Ok(Json(&app.store.read(&caller, &id)?.order.shippings).into_response())
 }
 
 async fn create_order_shipping(
@@ -923,6 +947,7 @@ async fn create_order_shipping(
         StatusCode::CREATED,
         Json(CreateResponse {
             id: Some(shipping_id),
+            ..Default::default()
         }),
     ))
 }
@@ -931,9 +956,17 @@ async fn get_order_shipping(
     State(app): App,
     caller: Caller,
     Ids((id, shipping_id)): Ids<(String, String)>,
-) -> Reply<Json<Shipping>> {
-    let mut record = app.store.read(&caller, &id)?;
-    Ok(Json(shipping_mut(&mut record.order, &shipping_id)?.clone()))
+) -> Reply<Response> {
+    let record = app.store.read(&caller, &id)?;
+    let shipping = record
+        .order
+        .shippings
+        .iter()
+        .find(|s| s.id.as_deref() == Some(shipping_id.as_str()))
+        .ok_or_else(|| {
+            ApiFailure::not_found(codes::SHIPPING_NOT_FOUND, "Shipping", &shipping_id)
+        })?;
+    Ok(Json(shipping).into_response())
 }
 
 async fn update_order_shipping(

@@ -1,7 +1,7 @@
 //! `norce-emulator`: serve the offline Order API emulator on a loopback address.
 //!
 //! ```text
-//! cargo run --features emulator --bin norce-emulator -- --listen 127.0.0.1:8080 --token secret
+//! cargo run -p norce-checkout-order-emulator --bin norce-emulator -- --listen 127.0.0.1:8080 --token secret
 //! ```
 
 #![forbid(unsafe_code)]
@@ -9,15 +9,18 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use norce_checkout_order::emulator::{Emulator, EmulatorConfig};
+use norce_checkout_order_emulator::{Emulator, EmulatorConfig};
 
 const USAGE: &str = "\
 usage: norce-emulator [--listen 127.0.0.1:PORT] [--token TOKEN]... [--max-body-bytes N]
+                     [--max-change-log N] [--check-responses]
 
 Serves an in-memory emulator of the Norce Checkout Order API under /api/v0/checkout/orders.
   --listen ADDR          loopback address to listen on (default 127.0.0.1:8080; port 0 = any free port)
   --token TOKEN          accepted bearer token, repeatable (default: any non-empty token)
   --max-body-bytes N     largest request body (default 1048576)
+  --max-change-log N     changes kept per order besides state changes (default 256)
+  --check-responses      check every response against the spec (500 on a violation)
 Stop it with Ctrl-C.";
 
 struct Args {
@@ -55,6 +58,14 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String>
                     return Err("--token must not be empty".into());
                 }
                 config = config.token(token);
+            }
+            "--check-responses" => config = config.check_responses(true),
+            "--max-change-log" => {
+                let raw = value("--max-change-log")?;
+                let records = raw
+                    .parse()
+                    .map_err(|_| format!("--max-change-log: {raw:?} is not a number"))?;
+                config = config.max_change_log(records);
             }
             "--max-body-bytes" => {
                 let raw = value("--max-body-bytes")?;
@@ -127,5 +138,7 @@ mod tests {
         assert!(args(&["--listen", "localhost"]).is_err());
         assert!(args(&["--token", ""]).is_err());
         assert!(args(&["--verbose"]).is_err());
+        assert!(args(&["--check-responses", "--max-change-log", "10"]).is_ok());
+        assert!(args(&["--max-change-log", "many"]).is_err());
     }
 }
