@@ -40,3 +40,8 @@ pub use validation::{ValidationCall, ValidationFailure, ValidationReply};
 
 /// The client crate, re-exported so adapters use the same models as the kit.
 pub use norce_checkout_order as client;
+
+/// Compiles the README's Rust snippets as doctests, so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

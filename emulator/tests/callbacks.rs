@@ -612,3 +612,45 @@ async fn hostile_callback_urls_are_refused_without_a_call() {
             .starts_with("refused")
     );
 }
+
+#[tokio::test]
+async fn optional_policies_send_the_adapter_id_and_keep_patches_within_the_target() {
+    let seen = Arc::new(Mutex::new(Vec::<Option<String>>::new()));
+    let sink = Arc::clone(&seen);
+    let url = serve(Router::new().route(
+        "/h",
+        post(move |call: HookCall| {
+            let sink = Arc::clone(&sink);
+            async move {
+                sink.lock().await.push(call.tenant.adapter_id);
+                HookReply::patch(Patch::new().replace_reference("from-cart-hook"))
+            }
+        }),
+    ))
+    .await;
+    let hooks = [
+        json!({"id": "h", "adapterId": "A", "subscribeTo": "/cart", "target": "/cart", "invoke": format!("{url}/h")}),
+    ];
+
+    let outcome = dispatcher(CallbackPolicy::default())
+        .run_hooks(&ctx(), &order("c1"), order("c2"), &hooks)
+        .await
+        .unwrap();
+    assert_eq!(outcome.order["reference"], "from-cart-hook");
+
+    let strict = dispatcher(CallbackPolicy {
+        patch_within_target: true,
+        send_adapter_id: true,
+        ..CallbackPolicy::default()
+    });
+    let denial = strict
+        .run_hooks(&ctx(), &order("c1"), order("c2"), &hooks)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&denial.reason, DenialReason::BadPatch(PatchRefusal::PathNotAllowed { path, allowed }) if path == "/reference" && allowed == "/cart"),
+        "{:?}",
+        denial.reason
+    );
+    assert_eq!(*seen.lock().await, [None, Some("A".to_string())]);
+}

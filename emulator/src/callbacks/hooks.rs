@@ -148,7 +148,8 @@ pub(crate) async fn run(
         after: order.clone(),
     }];
     let mut calls = 0;
-    for round in 0.. {
+    let mut round = 0;
+    loop {
         let due: Vec<&HookRegistration> = hooks
             .iter()
             .filter(|hook| changes.iter().any(|c| c.fires(hook)))
@@ -208,8 +209,8 @@ pub(crate) async fn run(
             }
         }
         changes = next;
+        round += 1;
     }
-    unreachable!("the loop returns once no hook is due or the depth limit is passed")
 }
 
 /// One hook call: `Ok(Some(order))` when it patched, `Ok(None)` when it approved as is.

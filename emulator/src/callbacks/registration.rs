@@ -231,6 +231,15 @@ mod tests {
     }
 
     #[test]
+    fn a_schema_cannot_make_the_emulator_fetch_a_remote_ref() {
+        let remote = json!({"scope": "/state", "invoke": "http://h", "schema": {"$ref": "http://127.0.0.1:1/schema.json"}});
+        assert!(matches!(
+            check_notification(&remote),
+            Err(RegistrationError::Schema(_))
+        ));
+    }
+
+    #[test]
     fn an_empty_schema_means_no_filter() {
         let n = NotificationRegistration::from_json(
             &json!({"scope": "/cart", "invoke": "http://h", "schema": {}}),
