@@ -23,7 +23,9 @@ struct ErrorBody<'a> {
 }
 
 impl Rejection {
-    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    /// A refusal of your own, e.g. `Rejection::new(StatusCode::NOT_FOUND, "order-not-found", "…")`
+    /// from a handler that returns `Result<_, Rejection>`.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Rejection {
             status,
             code,
