@@ -56,6 +56,7 @@
 // literals end in `..Default::default()` even when they name every field today.
 #![allow(clippy::needless_update)]
 
+pub mod callbacks;
 mod connection;
 mod errors;
 mod faults;
