@@ -9,7 +9,7 @@ use reqwest::header::HeaderValue;
 use crate::environment::{Environment, check_slug};
 use crate::error::{Error, Result};
 use crate::headers::{TenantHeaders, checked_value};
-use crate::hooks::{RequestContext, Settings};
+use crate::context::{RequestContext, Settings};
 use crate::retry::RetryPolicy;
 use crate::secret::ApiKey;
 use crate::spec_client::Client;
@@ -46,6 +46,7 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    log_bodies: bool,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -74,6 +75,7 @@ impl Default for ClientBuilder {
             http_client: None,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            log_bodies: false,
         }
     }
 }
@@ -151,6 +153,15 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (proxies, custom TLS, middleware-free pooling).
+    ///
+    /// The client never follows redirects: one could replay a POST as a GET or send the
+    /// tenant headers to another host. reqwest offers no way to change (or read) a built
+    /// client's redirect policy, and its default follows up to 10, so build yours with
+    /// `.redirect(reqwest::redirect::Policy::none())`. If it follows one anyway, the call
+    /// fails with [`Error::Redirected`](crate::Error::Redirected) and the redirected
+    /// response is never used; the redirected request itself was sent by then (reqwest
+    /// drops `Authorization` when the redirect leaves the origin, not `x-merchant` and
+    /// `x-channel`).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -165,6 +176,14 @@ impl ClientBuilder {
     /// Largest response body read (default 8 MiB); larger ones are refused unread.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
+        self
+    }
+
+    /// Log request and response bodies as `debug` events in each call's span (off by
+    /// default: bodies carry names, addresses and payment details). At most 16 KiB of each
+    /// body is logged; the API key is never logged.
+    pub fn log_bodies(mut self, enabled: bool) -> Self {
+        self.log_bodies = enabled;
         self
     }
 
@@ -252,11 +271,14 @@ impl ClientBuilder {
             Some(client) => client,
             None => default_http_client(&self.user_agent, self.connect_timeout).map_err(config)?,
         };
-        let base_path = url::Url::parse(&base_url)
-            .map(|url| url.path().trim_end_matches('/').to_string())
+        let parsed = url::Url::parse(&base_url)
             .map_err(|e| config(format!("malformed base URL {base_url:?}: {e}")))?;
+        let base_path = parsed.path().trim_end_matches('/').to_string();
+        let server_address = parsed.host_str().unwrap_or_default().to_string();
         let settings = Settings {
             base_path,
+            server_address,
+            log_bodies: self.log_bodies,
             tenant: TenantHeaders {
                 merchant,
                 channel,
@@ -281,12 +303,10 @@ fn default_http_client(
     user_agent: &str,
     connect_timeout: Duration,
 ) -> std::result::Result<reqwest::Client, String> {
-    // reqwest is built without a bundled crypto provider; install ring once per process
-    // (an error only means another provider is already installed, which is fine).
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let user_agent = HeaderValue::from_str(user_agent)
         .map_err(|_| "user_agent is not a valid header value".to_string())?;
     reqwest::Client::builder()
+        .tls_backend_preconfigured(crate::tls::client_config()?)
         .user_agent(user_agent)
         .connect_timeout(connect_timeout)
         // The API does not redirect; following one would replay a POST as a GET or send the

@@ -427,7 +427,7 @@ async fn ids_that_would_leave_the_path_are_refused_before_sending() {
                 .await
                 .unwrap_err(),
         );
-        assert!(matches!(err, Error::InvalidRequest(_)), "{id:?}: {err:?}");
+        assert!(matches!(err, Error::InvalidRequest { .. }), "{id:?}: {err:?}");
         assert!(err.to_string().contains("GetCheckoutOrder"), "{err}");
     }
     let err = Error::from(
@@ -439,6 +439,6 @@ async fn ids_that_would_leave_the_path_are_refused_before_sending() {
             .await
             .unwrap_err(),
     );
-    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
     assert_eq!(server.attempts(), 0);
 }
