@@ -473,6 +473,12 @@ mod tests {
         }
     }
 
+    /// `needle` occurs in `code`, whitespace ignored (prettyplease decides line breaks).
+    fn has(code: &str, needle: &str) -> bool {
+        let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+        squeeze(code).contains(&squeeze(needle))
+    }
+
     fn rewritten() -> String {
         let mut file = generated();
         assert_eq!(apply(&mut file, &spec()), 2);
@@ -482,16 +488,16 @@ mod tests {
     #[test]
     fn send_hands_the_built_request_to_the_executor() {
         let code = rewritten();
-        assert!(code.contains("crate::call::execute(client, &OPERATION, span, request).await"), "{code}");
-        assert!(code.contains(r#"crate::call::span!("GetThing", OPERATION, client)"#), "{code}");
-        assert!(code.contains(r#"id: "GetThing""#), "{code}");
-        assert!(code.contains(r#"method: "GET""#), "{code}");
-        assert!(code.contains(r#"path: "/o/{id}""#), "{code}");
-        assert!(code.contains("success: &[200u16]"), "{code}");
-        assert!(code.contains("crate::json::from_slice::<types::Thing>"), "{code}");
-        assert!(code.contains(r#"type_name: "Thing""#), "{code}");
+        assert!(has(&code, "crate::call::execute(client, &OPERATION, span, request).await"), "{code}");
+        assert!(has(&code, r#"crate::call::span!("GetThing", OPERATION, client)"#), "{code}");
+        assert!(has(&code, r#"id: "GetThing""#), "{code}");
+        assert!(has(&code, r#"method: "GET""#), "{code}");
+        assert!(has(&code, r#"path: "/o/{id}""#), "{code}");
+        assert!(has(&code, "success: &[200u16]"), "{code}");
+        assert!(has(&code, "crate::json::from_slice::<types::Thing>"), "{code}");
+        assert!(has(&code, r#"type_name: "Thing""#), "{code}");
         assert!(
-            code.contains("Result<ResponseValue<types::Thing>, crate::Error>"),
+            has(&code, "Result<ResponseValue<types::Thing>, crate::Error>"),
             "{code}"
         );
     }
@@ -499,19 +505,19 @@ mod tests {
     #[test]
     fn empty_successes_and_all_their_statuses_are_described() {
         let code = rewritten();
-        assert!(code.contains("success: &[202u16, 204u16]"), "{code}");
-        assert!(code.contains("crate::call::Body::Empty(|| ())"), "{code}");
+        assert!(has(&code, "success: &[202u16, 204u16]"), "{code}");
+        assert!(has(&code, "crate::call::Body::Empty(|| ())"), "{code}");
     }
 
     #[test]
     fn construction_errors_name_the_operation() {
         let code = rewritten();
         assert!(
-            code.contains(r#"id.map_err(|reason| crate::Error::invalid_request("GetThing", reason))?"#),
+            has(&code, r#"id.map_err(|reason| crate::Error::invalid_request("GetThing", reason"#),
             "{code}"
         );
         assert!(
-            code.contains(r#".build().map_err(|e| crate::Error::invalid_request("GetThing", e.to_string()))?"#),
+            has(&code, r#".build().map_err(|e| crate::Error::invalid_request("GetThing", e.to_string()"#),
             "{code}"
         );
     }
@@ -529,16 +535,16 @@ mod tests {
             ".pre(",
             ".exec(",
         ] {
-            assert!(!code.contains(gone), "{gone} is still there:\n{code}");
+            assert!(!has(&code, gone), "{gone} is still there:\n{code}");
         }
-        assert!(code.contains("pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};"), "{code}");
+        assert!(has(&code, "pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};"), "{code}");
     }
 
     #[test]
     fn builder_fields_become_crate_visible() {
         let code = rewritten();
-        assert!(code.contains("pub(crate) id: Result<"), "{code}");
-        assert!(code.contains("pub(crate) client: &'a super::Client"), "{code}");
+        assert!(has(&code, "pub(crate) id: Result<"), "{code}");
+        assert!(has(&code, "pub(crate) client: &'a super::Client"), "{code}");
     }
 
     #[test]
