@@ -1146,7 +1146,7 @@ async fn ids_that_would_change_the_path_are_refused_before_sending() {
             ),
         ];
         for (op, outcome) in outcomes {
-            let error = Error::from(outcome.expect_err(op));
+            let error = outcome.expect_err(op);
             assert!(
                 matches!(error, Error::InvalidRequest { .. }),
                 "{op} with id {id:?}: {error:?}"
