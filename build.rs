@@ -33,7 +33,11 @@ fn main() {
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_inner_type("crate::context::RequestContext".parse().expect("a type path"))
+        .with_inner_type(
+            "crate::context::RequestContext"
+                .parse()
+                .expect("a type path"),
+        )
         .with_derive("PartialEq")
         .with_derive("schemars::JsonSchema");
     for (stand_in, strict) in &applied.open_enums {

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
+use crate::context::{RequestContext, Settings};
 use crate::environment::{Environment, check_slug};
 use crate::error::{Error, Result};
 use crate::headers::{TenantHeaders, checked_value};
-use crate::context::{RequestContext, Settings};
 use crate::retry::RetryPolicy;
 use crate::secret::ApiKey;
 use crate::spec_client::Client;

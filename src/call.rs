@@ -144,9 +144,8 @@ async fn run<T>(
             if body.is_empty() {
                 return Err(refuse(None, "the body is empty".to_string()));
             }
-            decode(&body).map_err(|e| {
-                refuse(Some(e.path().to_string()), e.message().to_string())
-            })?
+            decode(&body)
+                .map_err(|e| refuse(Some(e.path().to_string()), e.message().to_string()))?
         }
     };
     Ok(ResponseValue::new(value, status, headers))

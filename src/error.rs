@@ -261,7 +261,8 @@ mod tests {
 
     #[test]
     fn invalid_requests_name_their_operation() {
-        let error = Error::invalid_request("GetCheckoutOrder", "order_id was not initialized".into());
+        let error =
+            Error::invalid_request("GetCheckoutOrder", "order_id was not initialized".into());
         assert_eq!(error.operation(), Some("GetCheckoutOrder"));
         assert_eq!(
             error.to_string(),

@@ -52,11 +52,11 @@ mod tls;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
 };
+pub use context::RequestContext;
 pub use environment::Environment;
-pub use json::JsonError;
 pub use error::{ApiError, Error, Result};
 pub use headers::{X_ADAPTER_ID, X_CHANNEL, X_MERCHANT};
-pub use context::RequestContext;
+pub use json::JsonError;
 pub use open_enum::OpenEnum;
 pub use order_stream::DEFAULT_PAGE_SIZE;
 pub use retry::RetryPolicy;

@@ -60,7 +60,11 @@ impl<'a> GetCheckoutOrders<'a> {
         stream::unfold(Some((start, first)), |state| async move {
             let (cursor, settable) = state?;
             let query = if settable {
-                cursor.query.clone().offset(cursor.offset).limit(cursor.limit)
+                cursor
+                    .query
+                    .clone()
+                    .offset(cursor.offset)
+                    .limit(cursor.limit)
             } else {
                 cursor.query.clone()
             };

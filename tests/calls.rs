@@ -24,9 +24,10 @@ fn client(base_url: &str) -> Client {
 async fn a_404_is_an_api_error_straight_from_send() {
     let server = MockServer::start().await;
     Mock::given(path("/api/v0/checkout/orders/missing"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(
-            json!({ "code": "order-not-found", "message": "no order missing" }),
-        ))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({ "code": "order-not-found", "message": "no order missing" })),
+        )
         .mount(&server)
         .await;
     let result = client(&server.uri())
@@ -75,7 +76,8 @@ async fn success_keeps_status_and_headers() {
 #[tokio::test]
 async fn a_decode_error_names_the_json_path() {
     let server = MockServer::start().await;
-    let order = |quantity: serde_json::Value| json!({ "cart": { "items": [{ "quantity": quantity }] } });
+    let order =
+        |quantity: serde_json::Value| json!({ "cart": { "items": [{ "quantity": quantity }] } });
     let body = json!({ "data": [order(json!(1)), order(json!(2)), order(json!(3)), order(json!("many"))] });
     Mock::given(path("/api/v0/checkout/orders"))
         .respond_with(ResponseTemplate::new(200).set_body_json(body))

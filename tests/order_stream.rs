@@ -94,9 +94,7 @@ async fn an_error_is_yielded_and_ends_the_stream() {
     let server = MockServer::start().await;
     serve(&server, 0, 2, page(0, 2, 2, Some(6))).await;
     Mock::given(query_param("offset", "2"))
-        .respond_with(
-            ResponseTemplate::new(503).set_body_json(json!({ "code": "unavailable" })),
-        )
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({ "code": "unavailable" })))
         .expect(1)
         .mount(&server)
         .await;
@@ -123,7 +121,13 @@ async fn pages_are_fetched_lazily_from_the_given_offset() {
     let limit = DEFAULT_PAGE_SIZE as usize;
     serve(&server, 5, limit, page(5, limit, limit, Some(1000))).await;
     let client = client(&server);
-    let mut pages = Box::pin(client.get_checkout_orders().search("rosa").offset(5).pages());
+    let mut pages = Box::pin(
+        client
+            .get_checkout_orders()
+            .search("rosa")
+            .offset(5)
+            .pages(),
+    );
     let first = pages.next().await.unwrap().unwrap();
     assert_eq!(first.data.len(), limit);
     assert_eq!(first.pagination.unwrap().total_size, Some(1000));

@@ -80,7 +80,10 @@ async fn a_following_caller_client_gets_no_redirected_response() {
 
 #[tokio::test]
 async fn a_non_following_caller_client_and_the_default_one_stop_at_the_3xx() {
-    for http in [Some(callers_http(Some(reqwest::redirect::Policy::none()))), None] {
+    for http in [
+        Some(callers_http(Some(reqwest::redirect::Policy::none()))),
+        None,
+    ] {
         let (server, elsewhere) = redirecting_pair().await;
         let error = client(&server, http)
             .get_checkout_order()

@@ -425,7 +425,10 @@ async fn ids_that_would_leave_the_path_are_refused_before_sending() {
             .send()
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::InvalidRequest { .. }), "{id:?}: {err:?}");
+        assert!(
+            matches!(err, Error::InvalidRequest { .. }),
+            "{id:?}: {err:?}"
+        );
         assert!(err.to_string().contains("GetCheckoutOrder"), "{err}");
     }
     let err = client

@@ -47,7 +47,8 @@ impl Visit for Collect<'_> {
         self.0.insert(field.name().to_string(), value.to_string());
     }
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.insert(field.name().to_string(), format!("{value:?}"));
+        self.0
+            .insert(field.name().to_string(), format!("{value:?}"));
     }
 }
 
@@ -126,8 +127,7 @@ async fn a_successful_call_is_one_span_with_the_http_client_fields() {
         .mount(&server)
         .await;
     let client = builder(&server).build().unwrap();
-    let (capture, result) =
-        captured(client.get_checkout_order().order_id("o_1").send()).await;
+    let (capture, result) = captured(client.get_checkout_order().order_id("o_1").send()).await;
     result.unwrap();
     let span = the_one_span(&capture);
     assert_eq!(span.name, "GetCheckoutOrder");
@@ -141,7 +141,11 @@ async fn a_successful_call_is_one_span_with_the_http_client_fields() {
         ("norce.channel", "se"),
     ];
     for (field, value) in expected {
-        assert_eq!(span.fields.get(field).map(String::as_str), Some(value), "{field}: {span:?}");
+        assert_eq!(
+            span.fields.get(field).map(String::as_str),
+            Some(value),
+            "{field}: {span:?}"
+        );
     }
     assert!(!span.fields.contains_key("error.type"), "{span:?}");
     let text = capture.all_text();
@@ -152,17 +156,21 @@ async fn a_successful_call_is_one_span_with_the_http_client_fields() {
 async fn an_api_error_records_status_and_error_type() {
     let server = MockServer::start().await;
     Mock::given(path(ORDER_PATH))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({ "code": "order-not-found" })))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(json!({ "code": "order-not-found" })),
+        )
         .mount(&server)
         .await;
     let client = builder(&server).build().unwrap();
-    let (capture, result) =
-        captured(client.get_checkout_order().order_id("o_1").send()).await;
+    let (capture, result) = captured(client.get_checkout_order().order_id("o_1").send()).await;
     assert!(result.unwrap_err().is_not_found());
     let span = the_one_span(&capture);
     assert_eq!(span.fields["http.response.status_code"], "404");
     assert_eq!(span.fields["error.type"], "404");
-    assert!(!capture.all_text().contains("order-not-found"), "bodies are not logged by default");
+    assert!(
+        !capture.all_text().contains("order-not-found"),
+        "bodies are not logged by default"
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -185,8 +193,7 @@ async fn retry_attempts_are_events_inside_the_span() {
         })
         .build()
         .unwrap();
-    let (capture, result) =
-        captured(client.get_checkout_order().order_id("o_1").send()).await;
+    let (capture, result) = captured(client.get_checkout_order().order_id("o_1").send()).await;
     result.unwrap();
     let span = the_one_span(&capture);
     assert_eq!(span.fields["http.response.status_code"], "200");
@@ -198,7 +205,12 @@ async fn retry_attempts_are_events_inside_the_span() {
     assert_eq!(retries.len(), 1, "{events:#?}");
     assert_eq!(retries[0].span.as_deref(), Some("GetCheckoutOrder"));
     assert_eq!(retries[0].fields["reason"], "HTTP 503 Service Unavailable");
-    assert!(events.iter().all(|e| e.span.as_deref() == Some("GetCheckoutOrder")), "{events:#?}");
+    assert!(
+        events
+            .iter()
+            .all(|e| e.span.as_deref() == Some("GetCheckoutOrder")),
+        "{events:#?}"
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]

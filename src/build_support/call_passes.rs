@@ -108,7 +108,9 @@ pub fn lookup_key(operation_id: &str) -> String {
 fn remove_hooks(items: &mut Vec<Item>) {
     items.retain(|item| match item {
         Item::Impl(i) => !i.trait_.as_ref().is_some_and(|(path, _)| {
-            path.segments.last().is_some_and(|s| s.ident == "ClientHooks")
+            path.segments
+                .last()
+                .is_some_and(|s| s.ident == "ClientHooks")
         }),
         Item::Const(c) => !mentions_hooks_assertion(&c.expr),
         _ => true,
@@ -124,9 +126,11 @@ fn mentions_hooks_assertion(expr: &Expr) -> bool {
     let Expr::Block(block) = expr else {
         return false;
     };
-    block.block.stmts.iter().any(|stmt| {
-        matches!(stmt, Stmt::Item(Item::Fn(f)) if f.sig.ident == "assert_client_hooks")
-    })
+    block
+        .block
+        .stmts
+        .iter()
+        .any(|stmt| matches!(stmt, Stmt::Item(Item::Fn(f)) if f.sig.ident == "assert_client_hooks"))
 }
 
 /// Remove `names` from a `use a::{..}` group.
@@ -206,7 +210,9 @@ pub fn rewrite_send(send: &mut ImplItemFn, operations: &BTreeMap<String, SpecOpe
         facts.id
     );
     let mut construction: Vec<Stmt> = stmts[..split].to_vec();
-    let mut errors = ConstructionErrors { operation: &facts.id };
+    let mut errors = ConstructionErrors {
+        operation: &facts.id,
+    };
     for stmt in &mut construction {
         errors.visit_stmt_mut(stmt);
     }
@@ -229,7 +235,8 @@ pub fn rewrite_send(send: &mut ImplItemFn, operations: &BTreeMap<String, SpecOpe
             parse_quote!(crate::call::Body::Empty(|| ()))
         }
     };
-    send.sig.output = parse_quote!(-> ::std::result::Result<ResponseValue<#success_type>, crate::Error>);
+    send.sig.output =
+        parse_quote!(-> ::std::result::Result<ResponseValue<#success_type>, crate::Error>);
     send.block = parse_quote!({
         static OPERATION: crate::call::Operation<#success_type> = crate::call::Operation {
             id: #id,
@@ -488,13 +495,28 @@ mod tests {
     #[test]
     fn send_hands_the_built_request_to_the_executor() {
         let code = rewritten();
-        assert!(has(&code, "crate::call::execute(client, &OPERATION, span, request).await"), "{code}");
-        assert!(has(&code, r#"crate::call::span!("GetThing", OPERATION, client)"#), "{code}");
+        assert!(
+            has(
+                &code,
+                "crate::call::execute(client, &OPERATION, span, request).await"
+            ),
+            "{code}"
+        );
+        assert!(
+            has(
+                &code,
+                r#"crate::call::span!("GetThing", OPERATION, client)"#
+            ),
+            "{code}"
+        );
         assert!(has(&code, r#"id: "GetThing""#), "{code}");
         assert!(has(&code, r#"method: "GET""#), "{code}");
         assert!(has(&code, r#"path: "/o/{id}""#), "{code}");
         assert!(has(&code, "success: &[200u16]"), "{code}");
-        assert!(has(&code, "crate::json::from_slice::<types::Thing>"), "{code}");
+        assert!(
+            has(&code, "crate::json::from_slice::<types::Thing>"),
+            "{code}"
+        );
         assert!(has(&code, r#"type_name: "Thing""#), "{code}");
         assert!(
             has(&code, "Result<ResponseValue<types::Thing>, crate::Error>"),
@@ -513,11 +535,17 @@ mod tests {
     fn construction_errors_name_the_operation() {
         let code = rewritten();
         assert!(
-            has(&code, r#"id.map_err(|reason| crate::Error::invalid_request("GetThing", reason"#),
+            has(
+                &code,
+                r#"id.map_err(|reason| crate::Error::invalid_request("GetThing", reason"#
+            ),
             "{code}"
         );
         assert!(
-            has(&code, r#".build().map_err(|e| crate::Error::invalid_request("GetThing", e.to_string()"#),
+            has(
+                &code,
+                r#".build().map_err(|e| crate::Error::invalid_request("GetThing", e.to_string()"#
+            ),
             "{code}"
         );
     }
@@ -537,7 +565,13 @@ mod tests {
         ] {
             assert!(!has(&code, gone), "{gone} is still there:\n{code}");
         }
-        assert!(has(&code, "pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};"), "{code}");
+        assert!(
+            has(
+                &code,
+                "pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};"
+            ),
+            "{code}"
+        );
     }
 
     #[test]
@@ -558,6 +592,9 @@ mod tests {
     #[should_panic(expected = "is not a spec operation")]
     fn an_operation_missing_from_the_spec_fails_the_build() {
         let mut file = generated();
-        apply(&mut file, &json!({"paths": {"/o/{id}": {"get": {"operationId": "GetThing"}}}}));
+        apply(
+            &mut file,
+            &json!({"paths": {"/o/{id}": {"get": {"operationId": "GetThing"}}}}),
+        );
     }
 }
