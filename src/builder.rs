@@ -21,6 +21,9 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default largest response body the client reads.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
+/// A caller's adjustments to the client's own transport; see `configure_http`.
+type ConfigureHttp = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
+
 /// Where the client sends requests.
 #[derive(Debug, Clone)]
 enum Target {
@@ -44,6 +47,7 @@ pub struct ClientBuilder {
     request_timeout: Duration,
     user_agent: String,
     http_client: Option<reqwest::Client>,
+    configure_http: Option<ConfigureHttp>,
     retry: RetryPolicy,
     max_response_bytes: usize,
     log_bodies: bool,
@@ -73,6 +77,7 @@ impl Default for ClientBuilder {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             user_agent: concat!("norce-checkout-order/", env!("CARGO_PKG_VERSION")).to_string(),
             http_client: None,
+            configure_http: None,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             log_bodies: false,
@@ -152,7 +157,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Use this `reqwest::Client` (proxies, custom TLS, middleware-free pooling).
+    /// Use this `reqwest::Client` (proxies, custom TLS, middleware-free pooling); to adjust
+    /// the client's own transport instead, see [`configure_http`](Self::configure_http).
     ///
     /// The client never follows redirects: one could replay a POST as a GET or send the
     /// tenant headers to another host. reqwest offers no way to change (or read) a built
@@ -176,6 +182,18 @@ impl ClientBuilder {
     /// Largest response body read (default 8 MiB); larger ones are refused unread.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
+        self
+    }
+
+    /// Adjust the client's own transport (proxy, pool, local address, …) rather than
+    /// replacing it: `configure` gets reqwest's builder with this client's TLS config, user
+    /// agent and connect timeout already set. Redirects stay off whatever it sets, which a
+    /// ready-made [`http_client`](Self::http_client) cannot guarantee.
+    pub fn configure_http(
+        mut self,
+        configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.configure_http = Some(Arc::new(configure));
         self
     }
 
@@ -269,7 +287,12 @@ impl ClientBuilder {
         }
         let http = match self.http_client {
             Some(client) => client,
-            None => default_http_client(&self.user_agent, self.connect_timeout).map_err(config)?,
+            None => default_http_client(
+                &self.user_agent,
+                self.connect_timeout,
+                self.configure_http.as_deref(),
+            )
+            .map_err(config)?,
         };
         let parsed = url::Url::parse(&base_url)
             .map_err(|e| config(format!("malformed base URL {base_url:?}: {e}")))?;
@@ -302,15 +325,22 @@ impl ClientBuilder {
 fn default_http_client(
     user_agent: &str,
     connect_timeout: Duration,
+    configure: Option<&(dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync)>,
 ) -> std::result::Result<reqwest::Client, String> {
     let user_agent = HeaderValue::from_str(user_agent)
         .map_err(|_| "user_agent is not a valid header value".to_string())?;
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .tls_backend_preconfigured(crate::tls::client_config()?)
         .user_agent(user_agent)
-        .connect_timeout(connect_timeout)
-        // The API does not redirect; following one would replay a POST as a GET or send the
-        // tenant headers to another host. A 3xx surfaces as an error instead.
+        .connect_timeout(connect_timeout);
+    let builder = match configure {
+        Some(configure) => configure(builder),
+        None => builder,
+    };
+    // Set last, so no adjustment can undo it. The API does not redirect; following one
+    // would replay a POST as a GET or send the tenant headers to another host. A 3xx
+    // surfaces as an error instead.
+    builder
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))

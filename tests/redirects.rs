@@ -3,7 +3,8 @@
 //! Its own transport is built with `redirect::Policy::none()`: a 3xx is an `Error::Api`.
 //! A caller's `reqwest::Client` keeps its own policy (reqwest cannot change or read a built
 //! client's policy); if it follows, the call fails with `Error::Redirected` and the
-//! redirected response is never used.
+//! redirected response is never used. `configure_http` adjusts the client's own transport
+//! and cannot turn redirects on.
 
 mod fault_server;
 
@@ -95,4 +96,26 @@ async fn a_non_following_caller_client_and_the_default_one_stop_at_the_3xx() {
         assert_eq!(error.status().map(|s| s.as_u16()), Some(302));
         assert_eq!(elsewhere.attempts(), 0);
     }
+}
+
+#[tokio::test]
+async fn configure_http_cannot_turn_redirects_on() {
+    let (server, elsewhere) = redirecting_pair().await;
+    let client = Client::builder()
+        .base_url(&server.url)
+        .api_key("k")
+        .merchant("m")
+        .channel("c")
+        .retry_policy(RetryPolicy::disabled())
+        .configure_http(|http| http.redirect(reqwest::redirect::Policy::limited(10)))
+        .build()
+        .unwrap();
+    let error = client
+        .get_checkout_order()
+        .order_id("o_1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(302), "{error:?}");
+    assert_eq!(elsewhere.attempts(), 0);
 }
