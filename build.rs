@@ -5,8 +5,8 @@
 #[allow(dead_code)]
 mod build_support;
 
-use build_support::{operation_table, spec_transforms};
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use build_support::{call_passes, spec_transforms};
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 
 const SPEC: &str = "openapi/openapi.json";
 
@@ -33,8 +33,11 @@ fn main() {
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_inner_type("crate::hooks::RequestContext".parse().expect("a type path"))
-        .with_hooks(HooksMode::Expected)
+        .with_inner_type(
+            "crate::context::RequestContext"
+                .parse()
+                .expect("a type path"),
+        )
         .with_derive("PartialEq")
         .with_derive("schemars::JsonSchema");
     for (stand_in, strict) in &applied.open_enums {
@@ -51,11 +54,10 @@ fn main() {
     let tokens = Generator::new(&settings)
         .generate_tokens(&openapi)
         .expect("progenitor generates the client");
-    let file = syn::parse2(tokens).expect("generated code parses");
+    let mut file = syn::parse2(tokens).expect("generated code parses");
+    call_passes::apply(&mut file, &spec);
     let out_dir =
         std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"));
     std::fs::write(out_dir.join("codegen.rs"), prettyplease::unparse(&file))
         .expect("write codegen.rs");
-    let table = operation_table::generate(&spec, &applied.open_enums);
-    std::fs::write(out_dir.join("operation_table.rs"), table).expect("write operation_table.rs");
 }

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
+use crate::context::{RequestContext, Settings};
 use crate::environment::{Environment, check_slug};
 use crate::error::{Error, Result};
 use crate::headers::{TenantHeaders, checked_value};
-use crate::hooks::{RequestContext, Settings};
 use crate::retry::RetryPolicy;
 use crate::secret::ApiKey;
 use crate::spec_client::Client;
@@ -20,6 +20,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default largest response body the client reads.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// A caller's adjustments to the client's own transport; see `configure_http`.
+type ConfigureHttp = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
 
 /// Where the client sends requests.
 #[derive(Debug, Clone)]
@@ -44,8 +47,10 @@ pub struct ClientBuilder {
     request_timeout: Duration,
     user_agent: String,
     http_client: Option<reqwest::Client>,
+    configure_http: Option<ConfigureHttp>,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    log_bodies: bool,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -72,8 +77,10 @@ impl Default for ClientBuilder {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             user_agent: concat!("norce-checkout-order/", env!("CARGO_PKG_VERSION")).to_string(),
             http_client: None,
+            configure_http: None,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            log_bodies: false,
         }
     }
 }
@@ -150,7 +157,17 @@ impl ClientBuilder {
         self
     }
 
-    /// Use this `reqwest::Client` (proxies, custom TLS, middleware-free pooling).
+    /// Use this `reqwest::Client` (proxies, custom TLS, middleware-free pooling); to adjust
+    /// the client's own transport instead, see [`configure_http`](Self::configure_http).
+    ///
+    /// The client never follows redirects: one could replay a POST as a GET or send the
+    /// tenant headers to another host. reqwest offers no way to change (or read) a built
+    /// client's redirect policy, and its default follows up to 10, so build yours with
+    /// `.redirect(reqwest::redirect::Policy::none())`. If it follows one anyway, the call
+    /// fails with [`Error::Redirected`](crate::Error::Redirected) and the redirected
+    /// response is never used; the redirected request itself was sent by then (reqwest
+    /// drops `Authorization` when the redirect leaves the origin, not `x-merchant` and
+    /// `x-channel`).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -165,6 +182,26 @@ impl ClientBuilder {
     /// Largest response body read (default 8 MiB); larger ones are refused unread.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
+        self
+    }
+
+    /// Adjust the client's own transport (proxy, pool, local address, …) rather than
+    /// replacing it: `configure` gets reqwest's builder with this client's TLS config, user
+    /// agent and connect timeout already set. Redirects stay off whatever it sets, which a
+    /// ready-made [`http_client`](Self::http_client) cannot guarantee.
+    pub fn configure_http(
+        mut self,
+        configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.configure_http = Some(Arc::new(configure));
+        self
+    }
+
+    /// Log request and response bodies as `debug` events in each call's span (off by
+    /// default: bodies carry names, addresses and payment details). At most 16 KiB of each
+    /// body is logged; the API key is never logged.
+    pub fn log_bodies(mut self, enabled: bool) -> Self {
+        self.log_bodies = enabled;
         self
     }
 
@@ -250,13 +287,21 @@ impl ClientBuilder {
         }
         let http = match self.http_client {
             Some(client) => client,
-            None => default_http_client(&self.user_agent, self.connect_timeout).map_err(config)?,
+            None => default_http_client(
+                &self.user_agent,
+                self.connect_timeout,
+                self.configure_http.as_deref(),
+            )
+            .map_err(config)?,
         };
-        let base_path = url::Url::parse(&base_url)
-            .map(|url| url.path().trim_end_matches('/').to_string())
+        let parsed = url::Url::parse(&base_url)
             .map_err(|e| config(format!("malformed base URL {base_url:?}: {e}")))?;
+        let base_path = parsed.path().trim_end_matches('/').to_string();
+        let server_address = parsed.host_str().unwrap_or_default().to_string();
         let settings = Settings {
             base_path,
+            server_address,
+            log_bodies: self.log_bodies,
             tenant: TenantHeaders {
                 merchant,
                 channel,
@@ -280,17 +325,22 @@ impl ClientBuilder {
 fn default_http_client(
     user_agent: &str,
     connect_timeout: Duration,
+    configure: Option<&(dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync)>,
 ) -> std::result::Result<reqwest::Client, String> {
-    // reqwest is built without a bundled crypto provider; install ring once per process
-    // (an error only means another provider is already installed, which is fine).
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let user_agent = HeaderValue::from_str(user_agent)
         .map_err(|_| "user_agent is not a valid header value".to_string())?;
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
+        .tls_backend_preconfigured(crate::tls::client_config()?)
         .user_agent(user_agent)
-        .connect_timeout(connect_timeout)
-        // The API does not redirect; following one would replay a POST as a GET or send the
-        // tenant headers to another host. A 3xx surfaces as an error instead.
+        .connect_timeout(connect_timeout);
+    let builder = match configure {
+        Some(configure) => configure(builder),
+        None => builder,
+    };
+    // Set last, so no adjustment can undo it. The API does not redirect; following one
+    // would replay a POST as a GET or send the tenant headers to another host. A 3xx
+    // surfaces as an error instead.
+    builder
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))

@@ -1,9 +1,5 @@
-//! The one error type of the client.
-//!
-//! Generated methods return `progenitor_client::Error<types::BaseError>`; `?` converts it
-//! into [`Error`] (the `From` impl below). The request hook (`src/response_gate.rs`) has
-//! already screened every response, so the conversion finds the operation, status and body
-//! it recorded, whichever path the generated code took.
+//! The one error type of the client: every operation's `send()` returns it, built by the
+//! executor (`src/call.rs`), which knows the operation statically.
 
 use std::fmt;
 
@@ -30,12 +26,18 @@ pub enum Error {
 
     /// A 2xx response whose body is not what the API description documents.
     #[error(
-        "{operation}: HTTP {status} response body is not a valid {expected}: {reason}; body starts with {snippet:?}"
+        "{operation}: HTTP {status} response body is not a valid {expected}: {}{reason}; body starts with {snippet:?}",
+        .path.as_deref().map(|p| format!("{p}: ")).unwrap_or_default()
     )]
     Decode {
         operation: String,
         status: StatusCode,
+        /// The documented body type (`Order`, `Vec<Payment>`).
         expected: &'static str,
+        /// Where in the document decoding failed (`data[3].cart.items[0].quantity`, `.`
+        /// for the document itself); `None` when the body was not decoded at all (empty,
+        /// or not labelled as JSON).
+        path: Option<String>,
         reason: String,
         snippet: String,
     },
@@ -62,9 +64,18 @@ pub enum Error {
         source: reqwest::Error,
     },
 
-    /// The request could not be built (e.g. a body that does not serialize).
-    #[error("invalid request: {0}")]
-    InvalidRequest(String),
+    /// The request was not sent: a setter was given a value it cannot use, a required
+    /// parameter is missing, or a path id would change the request path.
+    #[error("{operation}: invalid request: {reason}")]
+    InvalidRequest { operation: String, reason: String },
+
+    /// The HTTP client followed a redirect. The client never follows one (it could replay
+    /// a POST as a GET or send tenant headers elsewhere); only an `http_client(..)` that
+    /// follows redirects can get here, and the redirected response is discarded.
+    #[error(
+        "{operation}: the HTTP client followed a redirect to {location}; build it with reqwest::redirect::Policy::none()"
+    )]
+    Redirected { operation: String, location: String },
 
     /// A model value that could not be built, e.g. a `types::builder::*` missing a
     /// required field when converted with `try_into()`.
@@ -120,7 +131,10 @@ impl Error {
             | Error::BodyTooLarge { status, .. }
             | Error::UnexpectedStatus { status, .. } => Some(*status),
             Error::Timeout { source, .. } | Error::Transport { source, .. } => source.status(),
-            Error::Config(_) | Error::InvalidRequest(_) | Error::InvalidValue(_) => None,
+            Error::Config(_)
+            | Error::InvalidRequest { .. }
+            | Error::Redirected { .. }
+            | Error::InvalidValue(_) => None,
         }
     }
 
@@ -132,8 +146,18 @@ impl Error {
             | Error::BodyTooLarge { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
-            | Error::UnexpectedStatus { operation, .. } => Some(operation),
-            Error::Config(_) | Error::InvalidRequest(_) | Error::InvalidValue(_) => None,
+            | Error::UnexpectedStatus { operation, .. }
+            | Error::InvalidRequest { operation, .. }
+            | Error::Redirected { operation, .. } => Some(operation),
+            Error::Config(_) | Error::InvalidValue(_) => None,
+        }
+    }
+
+    /// Where in a 2xx body decoding failed (`data[3].cart.items[0].quantity`).
+    pub fn json_path(&self) -> Option<&str> {
+        match self {
+            Error::Decode { path, .. } => path.as_deref(),
+            _ => None,
         }
     }
 
@@ -177,6 +201,25 @@ impl Error {
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
     }
+
+    /// A request of `operation` that was refused before sending; the generated `send()`
+    /// maps its construction errors (bad setter values) through this.
+    pub(crate) fn invalid_request(operation: &str, reason: String) -> Error {
+        Error::InvalidRequest {
+            operation: operation.to_string(),
+            reason,
+        }
+    }
+
+    /// A transport error of `operation`: a timeout or anything else reqwest reports.
+    pub(crate) fn transport(operation: &str, source: reqwest::Error) -> Error {
+        let operation = operation.to_string();
+        if source.is_timeout() {
+            Error::Timeout { operation, source }
+        } else {
+            Error::Transport { operation, source }
+        }
+    }
 }
 
 /// The start of a body, for error messages.
@@ -189,156 +232,41 @@ pub(crate) fn snippet(body: &[u8]) -> String {
     out
 }
 
-/// Why the response gate refused a response; carried to [`Error`] through the response body.
-#[derive(Debug)]
-pub(crate) enum Refusal {
-    Api(ApiError),
-    Decode {
-        operation: &'static str,
-        status: StatusCode,
-        expected: &'static str,
-        reason: String,
-        snippet: String,
-    },
-    TooLarge {
-        operation: &'static str,
-        status: StatusCode,
-        limit: usize,
-    },
-}
-
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_error().to_string())
-    }
-}
-
-impl std::error::Error for Refusal {}
-
-impl Refusal {
-    /// The public error this refusal stands for.
-    fn to_error(&self) -> Error {
-        match self {
-            Refusal::Api(api) => Error::Api(api.clone()),
-            Refusal::Decode {
-                operation,
-                status,
-                expected,
-                reason,
-                snippet,
-            } => Error::Decode {
-                operation: operation.to_string(),
-                status: *status,
-                expected,
-                reason: reason.clone(),
-                snippet: snippet.clone(),
-            },
-            Refusal::TooLarge {
-                operation,
-                status,
-                limit,
-            } => Error::BodyTooLarge {
-                operation: operation.to_string(),
-                status: *status,
-                limit: *limit,
-            },
-        }
-    }
-}
-
-/// The operation a response belongs to, recorded by the gate in the response's extensions.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct OperationTag(pub &'static str);
-
-/// Marks a transport error with its operation: reqwest errors carry only a URL, so the
-/// operation rides in that URL's fragment (never sent; only shown in the error).
-pub(crate) fn tag_transport_error(error: reqwest::Error, operation: &str) -> reqwest::Error {
-    match error.url().cloned() {
-        Some(mut url) => {
-            url.set_fragment(Some(&format!("{OPERATION_FRAGMENT}{operation}")));
-            error.with_url(url)
-        }
-        None => error,
-    }
-}
-
-const OPERATION_FRAGMENT: &str = "operation=";
-
-fn operation_of(error: &reqwest::Error) -> String {
-    error
-        .url()
-        .and_then(|url| url.fragment())
-        .and_then(|f| f.strip_prefix(OPERATION_FRAGMENT))
-        .unwrap_or("request")
-        .to_string()
-}
-
-fn transport(operation: String, source: reqwest::Error) -> Error {
-    if source.is_timeout() {
-        Error::Timeout { operation, source }
-    } else {
-        Error::Transport { operation, source }
-    }
-}
-
-fn find_refusal<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a Refusal> {
-    let mut current: Option<&'a (dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = current {
-        if let Some(refusal) = e.downcast_ref::<Refusal>() {
-            return Some(refusal);
-        }
-        current = e.source();
-    }
-    None
-}
-
 impl From<crate::types::error::ConversionError> for Error {
     fn from(error: crate::types::error::ConversionError) -> Self {
         Error::InvalidValue(error.to_string())
     }
 }
 
-impl From<progenitor_client::Error<BaseError>> for Error {
-    fn from(error: progenitor_client::Error<BaseError>) -> Self {
-        use progenitor_client::Error as P;
-        match error {
-            P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest(message),
-            P::CommunicationError(source) | P::InvalidUpgrade(source) => {
-                transport(operation_of(&source), source)
-            }
-            P::ResponseBodyError(source) => match find_refusal(&source) {
-                // The gate refused the body; reqwest wraps our reason, take it back out.
-                Some(refusal) => refusal.to_error(),
-                None => transport(operation_of(&source), source),
-            },
-            // The gate turns every non-2xx into a refusal first, so these two only appear for
-            // responses that did not pass through it; keep what we can.
-            P::ErrorResponse(value) => Error::Api(ApiError {
-                operation: "request".into(),
-                status: value.status(),
-                body: serde_json::to_string(value.as_ref()).unwrap_or_default(),
-                error: Some(value.into_inner()),
-            }),
-            P::InvalidResponsePayload(body, source) => Error::Decode {
-                operation: "request".into(),
-                status: StatusCode::OK,
-                expected: "response body",
-                reason: source.to_string(),
-                snippet: snippet(&body),
-            },
-            P::UnexpectedResponse(response) => {
-                if let Some(api) = response.extensions().get::<ApiError>() {
-                    return Error::Api(api.clone());
-                }
-                let operation = response
-                    .extensions()
-                    .get::<OperationTag>()
-                    .map_or("request", |t| t.0);
-                Error::UnexpectedStatus {
-                    operation: operation.to_string(),
-                    status: response.status(),
-                }
-            }
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_errors_show_the_json_path() {
+        let error = Error::Decode {
+            operation: "GetCheckoutOrders".into(),
+            status: StatusCode::OK,
+            expected: "OrderPaginationSet",
+            path: Some("data[3].cart.items[0].quantity".into()),
+            reason: "invalid type: string \"many\", expected i32".into(),
+            snippet: "{}".into(),
+        };
+        assert_eq!(error.json_path(), Some("data[3].cart.items[0].quantity"));
+        assert_eq!(
+            error.to_string(),
+            "GetCheckoutOrders: HTTP 200 OK response body is not a valid OrderPaginationSet: data[3].cart.items[0].quantity: invalid type: string \"many\", expected i32; body starts with \"{}\""
+        );
+    }
+
+    #[test]
+    fn invalid_requests_name_their_operation() {
+        let error =
+            Error::invalid_request("GetCheckoutOrder", "order_id was not initialized".into());
+        assert_eq!(error.operation(), Some("GetCheckoutOrder"));
+        assert_eq!(
+            error.to_string(),
+            "GetCheckoutOrder: invalid request: order_id was not initialized"
+        );
     }
 }

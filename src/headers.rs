@@ -1,5 +1,5 @@
 //! Header injection: the one place that adds `x-merchant`, `x-channel`, `x-adapterid` and
-//! `Authorization` to every request (called from the `pre` hook in `src/hooks.rs`). The
+//! `Authorization` to every request (called by the executor in `src/call.rs`). The
 //! generated operations have no header parameters; the spec transform removed them.
 
 use reqwest::Request;
@@ -17,6 +17,18 @@ pub(crate) struct TenantHeaders {
     pub(crate) merchant: HeaderValue,
     pub(crate) channel: HeaderValue,
     pub(crate) api_key: ApiKey,
+}
+
+impl TenantHeaders {
+    /// `x-merchant` as text, for spans (checked visible ASCII at build time).
+    pub(crate) fn merchant_str(&self) -> &str {
+        self.merchant.to_str().unwrap_or("")
+    }
+
+    /// `x-channel` as text, for spans.
+    pub(crate) fn channel_str(&self) -> &str {
+        self.channel.to_str().unwrap_or("")
+    }
 }
 
 /// Set the tenant headers, the bearer token and, when configured, the adapter id.

@@ -37,7 +37,16 @@ impl fmt::Display for JsonError {
 impl std::error::Error for JsonError {}
 
 /// Decode `bytes` as `T`; a failure names its JSON path.
+///
+/// Tracking the path made decoding a 50 KB order about twice as slow (benches/calls.rs),
+/// so a body is decoded once with plain serde_json; only a body that fails is decoded
+/// again, with the path tracked, to say where.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
+    serde_json::from_slice(bytes).or_else(|_| located::<T>(bytes))
+}
+
+/// The decode with the JSON path tracked, for a body known to fail.
+fn located<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| JsonError {
         path: e.path().to_string(),

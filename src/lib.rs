@@ -21,37 +21,43 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Where things live: header injection `src/headers.rs`; retries `src/retry.rs`; response
-//! checks `src/response_gate.rs`; the hooks tying them to the generated code `src/hooks.rs`;
-//! spec transforms `src/build_support/spec_transforms.rs`.
+//! Where things live: the executor every operation's `send()` calls `src/call.rs` (the
+//! build rewrites `send()` in `src/build_support/call_passes.rs`); header injection
+//! `src/headers.rs`; retries `src/retry.rs`; response checks `src/response_gate.rs`; spans
+//! `src/telemetry.rs`; spec transforms `src/build_support/spec_transforms.rs`.
 
 #![forbid(unsafe_code)]
 
 #[cfg(test)]
 mod build_support;
 mod builder;
+mod call;
+mod context;
 mod environment;
 mod error;
 mod headers;
-mod hooks;
 pub mod json;
 mod open_enum;
-mod operation_table;
+mod order_stream;
 mod path_guard;
 mod response_gate;
 mod retry;
 mod secret;
 mod spec_client;
+mod telemetry;
+mod tls;
 mod transport_cause;
 
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
 };
+pub use context::RequestContext;
 pub use environment::Environment;
 pub use error::{ApiError, Error, Result};
 pub use headers::{X_ADAPTER_ID, X_CHANNEL, X_MERCHANT};
-pub use hooks::RequestContext;
+pub use json::JsonError;
 pub use open_enum::OpenEnum;
+pub use order_stream::DEFAULT_PAGE_SIZE;
 pub use retry::RetryPolicy;
 pub use secret::ApiKey;
 pub use spec_client::{ByteStream, Client, ResponseValue, builder as operations, types};

@@ -33,6 +33,22 @@ mod tests {
     }
 
     #[test]
+    fn every_send_goes_through_the_executor() {
+        let sends = CODE.matches("pub async fn send(").count();
+        assert_eq!(sends, 34, "one send() per spec operation");
+        assert_eq!(CODE.matches("crate::call::execute(").count(), sends);
+        assert_eq!(CODE.matches("crate::call::span!(").count(), sends);
+        for gone in [
+            "OperationInfo",
+            "ClientHooks",
+            "Error<types::BaseError>",
+            ".exec(",
+        ] {
+            assert!(!CODE.contains(gone), "generated code still has {gone}");
+        }
+    }
+
+    #[test]
     fn an_order_can_be_created_without_server_set_fields() {
         // merchant and channel are readOnly: the request must not have to carry them.
         let order: super::types::Order =

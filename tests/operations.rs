@@ -1146,9 +1146,9 @@ async fn ids_that_would_change_the_path_are_refused_before_sending() {
             ),
         ];
         for (op, outcome) in outcomes {
-            let error = Error::from(outcome.expect_err(op));
+            let error = outcome.expect_err(op);
             assert!(
-                matches!(error, Error::InvalidRequest(_)),
+                matches!(error, Error::InvalidRequest { .. }),
                 "{op} with id {id:?}: {error:?}"
             );
         }

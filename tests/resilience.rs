@@ -419,26 +419,25 @@ async fn ids_that_would_leave_the_path_are_refused_before_sending() {
     let server = FaultServer::start(vec![Reply::Raw(json(200, ORDER))]).await;
     let client = client(&server, RetryPolicy::disabled());
     for id in ["..", ".", ""] {
-        let err = Error::from(
-            client
-                .get_checkout_order()
-                .order_id(id)
-                .send()
-                .await
-                .unwrap_err(),
-        );
-        assert!(matches!(err, Error::InvalidRequest(_)), "{id:?}: {err:?}");
-        assert!(err.to_string().contains("GetCheckoutOrder"), "{err}");
-    }
-    let err = Error::from(
-        client
-            .get_order_payment()
-            .order_id("o_1")
-            .payment_id("..")
+        let err = client
+            .get_checkout_order()
+            .order_id(id)
             .send()
             .await
-            .unwrap_err(),
-    );
-    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidRequest { .. }),
+            "{id:?}: {err:?}"
+        );
+        assert!(err.to_string().contains("GetCheckoutOrder"), "{err}");
+    }
+    let err = client
+        .get_order_payment()
+        .order_id("o_1")
+        .payment_id("..")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
     assert_eq!(server.attempts(), 0);
 }

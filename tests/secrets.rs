@@ -59,8 +59,7 @@ async fn the_api_key_never_reaches_logs_errors_or_debug_output() {
         .order_id("o_1")
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(err.is_unauthorized());
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

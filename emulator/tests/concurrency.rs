@@ -250,7 +250,6 @@ async fn racing_writers_on_one_order_see_one_outcome() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         });
     }
     let (mut won, mut conflicts) = (0, 0);
@@ -280,7 +279,6 @@ async fn racing_writers_on_one_order_see_one_outcome() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         });
     }
     while let Some(joined) = tasks.join_next().await {

@@ -67,7 +67,6 @@ async fn requests_without_an_accepted_bearer_token_get_401() {
         .build()
         .unwrap();
     let error = wrong.create_checkout_order().send().await.unwrap_err();
-    let error = norce_checkout_order::Error::from(error);
     assert!(error.is_unauthorized(), "{error}");
     assert_eq!(error.code(), Some("unauthorized"));
     assert_eq!(emu.order_count(), 0);

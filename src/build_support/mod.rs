@@ -2,5 +2,5 @@
 //! The library compiles this module only for `cargo test`, so the transforms are tested
 //! like any other code without becoming part of the public API.
 
-pub mod operation_table;
+pub mod call_passes;
 pub mod spec_transforms;

@@ -6,7 +6,7 @@
 //!
 //! 1. [`drop_injected_headers`]: the shared header parameters `x-merchant`, `x-channel` and
 //!    `x-adapterid` are removed from every operation, because the facade injects them into
-//!    every request (see `src/hooks.rs`). No call site and no generated type mentions them.
+//!    every request (`src/headers.rs`, called by the executor in `src/call.rs`). No call site and no generated type mentions them.
 //! 2. [`relax_read_only_required`]: `readOnly` properties are dropped from `required` lists.
 //!    The same schema serves requests and responses; the server sets `readOnly` values
 //!    (e.g. `Order.merchant`/`channel`), so a request must not have to carry them. On the

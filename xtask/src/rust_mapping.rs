@@ -13,7 +13,7 @@
 //! | operationId `GetCheckoutOrder`     | `Client::get_checkout_order()` → `builder::GetCheckoutOrder` |
 //! | parameter `order_id`               | setter `builder::GetCheckoutOrder::order_id()`          |
 //! | request body                       | setters `body()` and `body_map()`                       |
-//! | 2xx / error response bodies        | `send()` → `Result<ResponseValue<T>, Error<E>>`         |
+//! | 2xx response bodies                | `send()` → `Result<ResponseValue<T>, crate::Error>`     |
 //!
 //! Names follow typify's `sanitize` (heck case conversion, keywords get a trailing `_`).
 
