@@ -94,7 +94,7 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: HTTP {}", self.operation, self.status)?;
         match &self.error {
-            Some(BaseError { code, message }) => {
+            Some(BaseError { code, message, .. }) => {
                 if let Some(code) = code {
                     write!(f, " {code}")?;
                 }
