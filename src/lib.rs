@@ -37,6 +37,7 @@ mod error;
 mod headers;
 mod hooks;
 pub mod json;
+mod model_support;
 mod open_enum;
 mod operation_table;
 mod path_guard;

@@ -2,5 +2,6 @@
 //! The library compiles this module only for `cargo test`, so the transforms are tested
 //! like any other code without becoming part of the public API.
 
+pub mod model_passes;
 pub mod operation_table;
 pub mod spec_transforms;
