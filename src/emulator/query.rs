@@ -141,8 +141,10 @@ impl OrderQuery {
             .map(|r| r.order)
             .collect();
         OrderPaginationSet {
+            unknown_fields: Default::default(),
             data,
             pagination: Some(Pagination {
+                unknown_fields: Default::default(),
                 offset: Some(clamp_i32(self.offset)),
                 limit: Some(clamp_i32(self.limit)),
                 size: Some(clamp_i32(size)),

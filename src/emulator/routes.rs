@@ -268,8 +268,10 @@ async fn create_checkout_order(
     order.created = Some(now);
     order.last_modified = Some(now);
     order.state = Some(OrderState {
+        unknown_fields: Default::default(),
         current_status: Some(OrderStatus::Checkout.into()),
         transitions: vec![Transition {
+            unknown_fields: Default::default(),
             status: Some(OrderStatus::Checkout.into()),
             time_stamp: Some(now),
         }],
@@ -327,6 +329,7 @@ async fn update_checkout_order_state(
             let state = r.order.state.get_or_insert_with(Default::default);
             state.current_status = Some(to.into());
             state.transitions.push(Transition {
+                unknown_fields: Default::default(),
                 status: Some(to.into()),
                 time_stamp: Some(Utc::now()),
             });
@@ -395,6 +398,7 @@ async fn update_checkout_order_customer_shipping(
 /// The order's customer, created from the address's type (default `person`) when missing.
 fn customer(order: &mut Order, type_: Option<OpenEnum<CustomerType>>) -> &mut Customer {
     order.customer.get_or_insert_with(|| Customer {
+        unknown_fields: Default::default(),
         attributes: Map::new(),
         billing: None,
         shipping: None,
@@ -724,6 +728,7 @@ async fn create_order_payment(
     Ok((
         StatusCode::CREATED,
         Json(CreateResponse {
+            unknown_fields: Default::default(),
             id: Some(payment_id),
         }),
     ))
@@ -922,6 +927,7 @@ async fn create_order_shipping(
     Ok((
         StatusCode::CREATED,
         Json(CreateResponse {
+            unknown_fields: Default::default(),
             id: Some(shipping_id),
         }),
     ))

@@ -132,6 +132,7 @@ pub(crate) fn validation_errors(order: &Order) -> Vec<ValidationError> {
     let mut errors = Vec::new();
     let mut push = |code: &str| {
         errors.push(ValidationError {
+            unknown_fields: Default::default(),
             code: Some(code.to_string()),
             adapter_id: Some(EMULATOR_ADAPTER_ID.to_string()),
         });
@@ -197,6 +198,7 @@ mod tests {
     fn order(status: OrderStatus) -> Order {
         Order {
             state: Some(State {
+                unknown_fields: Default::default(),
                 current_status: Some(status.into()),
                 transitions: vec![],
             }),
@@ -226,12 +228,14 @@ mod tests {
     fn processing_needs_required_consents() {
         let mut o = order(OrderStatus::Checkout);
         o.consents.push(Consent {
+            unknown_fields: Default::default(),
             id: Some("terms".into()),
             required: Some(true),
             checked: Some(false),
             text: None,
         });
         o.consents.push(Consent {
+            unknown_fields: Default::default(),
             id: Some("news".into()),
             required: Some(false),
             checked: None,

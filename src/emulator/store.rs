@@ -282,6 +282,7 @@ pub(crate) fn computed_total(order: &Order) -> Option<Price> {
                     item.total.clone().or_else(|| {
                         let quantity = f64::from(item.quantity.unwrap_or(1));
                         item.price.as_ref().map(|p| Price {
+                            unknown_fields: Default::default(),
                             including_vat: p.including_vat.map(|v| v * quantity),
                             excluding_vat: p.excluding_vat.map(|v| v * quantity),
                         })
@@ -310,6 +311,7 @@ fn sum<'a>(prices: impl Iterator<Item = &'a Price>) -> Price {
         excluding += price.excluding_vat.unwrap_or(0.0);
     }
     Price {
+        unknown_fields: Default::default(),
         including_vat: Some(round_cents(including)),
         excluding_vat: Some(round_cents(excluding)),
     }
@@ -326,6 +328,7 @@ mod tests {
 
     fn price(incl: f64, excl: f64) -> Price {
         Price {
+            unknown_fields: Default::default(),
             including_vat: Some(incl),
             excluding_vat: Some(excl),
         }
