@@ -17,6 +17,7 @@ use emulator_support::{
 
 fn status(to: OrderStatus) -> State {
     State {
+        unknown_fields: Default::default(),
         current_status: Some(to.into()),
         transitions: vec![],
     }
@@ -24,6 +25,7 @@ fn status(to: OrderStatus) -> State {
 
 fn consent(id: &str, required: bool, checked: bool) -> Consent {
     Consent {
+        unknown_fields: Default::default(),
         id: Some(id.into()),
         required: Some(required),
         checked: Some(checked),
@@ -390,6 +392,7 @@ async fn forbidden_transitions_are_refused_with_stable_codes() {
 
     // Unknown statuses are a 400.
     let unknown = State {
+        unknown_fields: Default::default(),
         current_status: Some(OpenEnum::Unknown("onHold".into())),
         transitions: vec![],
     };
@@ -404,6 +407,7 @@ async fn forbidden_transitions_are_refused_with_stable_codes() {
         "invalid-status",
     );
     let empty = State {
+        unknown_fields: Default::default(),
         current_status: None,
         transitions: vec![],
     };
@@ -433,6 +437,7 @@ async fn unknown_ids_get_404_with_a_code_naming_the_resource() {
         .id
         .unwrap();
     let action = PaymentAction {
+        unknown_fields: Default::default(),
         adapter_id: "a".parse().unwrap(),
         id: None,
         type_: "capture".parse().unwrap(),

@@ -104,6 +104,7 @@ async fn seeded() -> (
             .unwrap();
         if i % 5 == 0 {
             let state = State {
+                unknown_fields: Default::default(),
                 current_status: Some(OrderStatus::Processing.into()),
                 transitions: vec![],
             };
