@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 
@@ -58,20 +58,16 @@ impl<'de> Deserialize<'de> for Key<'de> {
 
 const EXPECTED_DATE_TIME: &str = "an RFC 3339 date-time (without an offset it is read as UTC)";
 
-/// Parses an RFC 3339 date-time with any offset and up to 9 fractional digits. A value
-/// without an offset (`2026-01-12T08:21:29.1234567`, what .NET writes for a `DateTime` of
-/// unspecified kind) is read as UTC: Norce stores UTC.
+/// Parses an RFC 3339 date-time with any offset and up to 9 fractional digits (further
+/// digits are truncated, as chrono does), accepting everything chrono's own `Deserialize`
+/// accepted before, so any value chrono writes reads back. A value without an offset
+/// (`2026-01-12T08:21:29.1234567`, what .NET writes for a `DateTime` of unspecified kind)
+/// is read as UTC: Norce stores UTC.
 pub fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
-    if let Ok(with_offset) = DateTime::parse_from_rfc3339(text) {
+    if let Ok(with_offset) = text.parse::<DateTime<FixedOffset>>() {
         return Some(with_offset.to_utc());
     }
-    let fraction_digits = text
-        .split_once('.')
-        .map_or(0, |(_, fraction)| fraction.len());
-    if fraction_digits > 9 {
-        return None;
-    }
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+    text.parse::<NaiveDateTime>()
         .ok()
         .map(|naive| naive.and_utc())
 }
@@ -155,6 +151,20 @@ mod tests {
     }
 
     #[test]
+    fn what_chrono_writes_reads_back() {
+        for text in ["-0001-12-31T23:00:00Z", "+10000-01-01T00:59:59Z"] {
+            let value = parse_date_time(text).unwrap();
+            let written = serde_json::to_value(value).unwrap();
+            assert_eq!(written, serde_json::json!(text));
+        }
+        // Beyond nanoseconds, digits are truncated rather than refused.
+        assert_eq!(
+            parse_date_time("2026-01-12T08:21:29.1234567891"),
+            Some(utc("2026-01-12T08:21:29.123456789Z"))
+        );
+    }
+
+    #[test]
     fn offset_less_date_times_are_utc() {
         assert_eq!(
             parse_date_time("2026-01-12T08:21:29"),
@@ -173,7 +183,8 @@ mod tests {
             "yesterday",
             "2026-01-12",
             "2026-13-12T08:21:29",
-            "2026-01-12T08:21:29.1234567891",
+            "2026-01-12T08:21",
+            "2026-01-12T08:21:29.Z",
             "2026-01-12T08:21:29+25:00",
         ] {
             assert_eq!(parse_date_time(text), None, "{text}");
