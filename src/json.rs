@@ -8,6 +8,10 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+/// How the models read a date-time: RFC 3339 with any offset and up to 9 fractional
+/// digits; a value without an offset is UTC. Public so adapters read times as the models do.
+pub use crate::model_support::parse_date_time;
+
 /// A body that does not decode into the expected type, with the JSON path of the failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonError {
