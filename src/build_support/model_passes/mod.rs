@@ -10,7 +10,12 @@
 //!    defaults), reads `null` as absent/empty for every non-required property, reads
 //!    date-times leniently (offset-less ones as UTC) and collects the rest into the bag.
 //!    Generated rather than `#[serde(flatten)]` on decode: flatten buffers unknown entries
-//!    through serde's private `Content` (see `benches/decode.rs` for the numbers).
+//!    through serde's private `Content` before they become `Value`s, and needs a
+//!    `deserialize_with` per field for null and date-times. Measured (`benches/decode.rs`,
+//!    best of 30 interleaved rounds, loaded 2-core machine): with unknown properties the
+//!    generated visitor is 3–7% faster than a flatten derive of the same shape, without
+//!    them the two are within noise. Encoding keeps the derive: the flattened bag costs
+//!    nothing measurable there (766 µs vs 756 µs for a 1,000-item order without a bag).
 //! 3. [`builders`]: typify's builders (`types::builder::X`) carry the bag, through
 //!    `From<X>`/`TryFrom` and a setter, so a body built from a fetched object keeps it.
 //! 4. [`non_exhaustive`]: generated enums are `#[non_exhaustive]`, so a new enum value is
