@@ -50,7 +50,7 @@ pub fn remove_derive(attrs: &mut [syn::Attribute], name: &str) {
     for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let kept: Vec<syn::Path> = super::derives(std::slice::from_ref(attr))
             .into_iter()
-            .filter(|path| !path.segments.last().is_some_and(|s| s.ident == name))
+            .filter(|path| path.segments.last().is_none_or(|s| s.ident != name))
             .collect();
         *attr = parse_quote!(#[derive(#(#kept),*)]);
     }
