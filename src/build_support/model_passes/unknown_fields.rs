@@ -44,6 +44,8 @@ pub fn apply(types: &mut [Item]) -> usize {
         let bag: syn::FieldsNamed = syn::parse_quote!({
             /// Properties this build of the spec does not list, kept as received and
             /// written back unchanged on encode (a newer Norce build may send them).
+            /// Decoding never puts a known property here; one put here by hand is written
+            /// twice.
             #[serde(flatten)]
             pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>
         });
