@@ -1,11 +1,12 @@
 //! Generates the client and models from the vendored spec into OUT_DIR (progenitor, builder
-//! interface). The spec first passes through `src/build_support/spec_transforms.rs`.
+//! interface). The spec first passes through `src/build_support/spec_transforms.rs`, the
+//! generated models through `src/build_support/model_passes/`.
 
 #[path = "src/build_support/mod.rs"]
 #[allow(dead_code)]
 mod build_support;
 
-use build_support::{call_passes, spec_transforms};
+use build_support::{call_passes, model_passes, spec_transforms};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 
 const SPEC: &str = "openapi/openapi.json";
@@ -55,6 +56,7 @@ fn main() {
         .generate_tokens(&openapi)
         .expect("progenitor generates the client");
     let mut file = syn::parse2(tokens).expect("generated code parses");
+    model_passes::apply(&mut file);
     call_passes::apply(&mut file, &spec);
     let out_dir =
         std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"));

@@ -40,6 +40,7 @@ fn price(including_vat: f64) -> Price {
     Price {
         including_vat: Some(including_vat),
         excluding_vat: Some(excluding),
+        ..Default::default()
     }
 }
 
@@ -76,6 +77,7 @@ fn status(to: OrderStatus) -> State {
     State {
         current_status: Some(to.into()),
         transitions: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -137,12 +139,14 @@ pub async fn run_checkout(client: &Client) -> Result<Checkout> {
         text: Some("I accept the terms and conditions".into()),
         required: Some(true),
         checked: Some(false),
+        ..Default::default()
     };
     let newsletter = Consent {
         id: Some("ci_newsletter".into()),
         text: Some("Send me the newsletter".into()),
         required: Some(false),
         checked: Some(false),
+        ..Default::default()
     };
     client
         .create_checkout_order_consent()

@@ -108,10 +108,10 @@ async fn run<T>(
 
     if !status.is_success() {
         return Err(Error::Api(ApiError {
-            operation: operation.id.to_string(),
+            operation: operation.id,
             status,
             error: decode_base_error(&body),
-            body: String::from_utf8_lossy(&body).into_owned(),
+            body: String::from_utf8_lossy(&body).into(),
         }));
     }
     if !operation.success.contains(&status.as_u16()) {

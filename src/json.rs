@@ -8,6 +8,10 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+/// How the models read a date-time: RFC 3339 with any offset and up to 9 fractional
+/// digits; a value without an offset is UTC. Public so adapters read times as the models do.
+pub use crate::model_support::parse_date_time;
+
 /// A body that does not decode into the expected type, with the JSON path of the failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonError {
@@ -38,26 +42,34 @@ impl std::error::Error for JsonError {}
 
 /// Decode `bytes` as `T`; a failure names its JSON path.
 ///
-/// Tracking the path made decoding a 50 KB order about twice as slow (benches/calls.rs),
-/// so a body is decoded once with plain serde_json; only a body that fails is decoded
-/// again, with the path tracked, to say where.
+/// A body that decodes is read once, by plain serde_json: tracking the path costs a
+/// string per property (about twice the decode time, see `benches/decode.rs`). Only a body
+/// that fails is read again through `serde_path_to_error` to name where; the decode is
+/// deterministic, so the second read fails at the same place.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
-    serde_json::from_slice(bytes).or_else(|_| located::<T>(bytes))
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Ok(value),
+        Err(_) => Err(locate::<T>(bytes)),
+    }
 }
 
-/// The decode with the JSON path tracked, for a body known to fail.
-fn located<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
+/// The path-tracked decode of a body known not to decode as `T`.
+fn locate<T: DeserializeOwned>(bytes: &[u8]) -> JsonError {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| JsonError {
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
-    })?;
-    // Trailing characters after the document are an error too, as in serde_json::from_slice.
-    deserializer.end().map_err(|e| JsonError {
-        path: ".".to_string(),
-        message: e.to_string(),
-    })?;
-    Ok(value)
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(e) => JsonError {
+            path: e.path().to_string(),
+            message: e.inner().to_string(),
+        },
+        // Only trailing characters after the document are left to fail.
+        Ok(_) => JsonError {
+            path: ".".to_string(),
+            message: deserializer
+                .end()
+                .err()
+                .map_or_else(|| "invalid JSON".to_string(), |e| e.to_string()),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ mod environment;
 mod error;
 mod headers;
 pub mod json;
+mod model_support;
 mod open_enum;
 mod order_stream;
 mod path_guard;

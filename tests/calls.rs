@@ -39,7 +39,7 @@ async fn a_404_is_an_api_error_straight_from_send() {
         Err(Error::Api(ApiError {
             operation,
             status,
-            error: Some(BaseError { code, message }),
+            error: Some(BaseError { code, message, .. }),
             ..
         })) => {
             assert_eq!(operation, "GetCheckoutOrder");

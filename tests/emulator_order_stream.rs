@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 
 use futures_util::{StreamExt, TryStreamExt, stream};
-use norce_checkout_order_emulator::{Emulator, EmulatorConfig};
 use norce_checkout_order::types::Order;
+use norce_checkout_order_emulator::{Emulator, EmulatorConfig};
 
 const ORDERS: usize = 1_000;
 

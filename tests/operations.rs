@@ -268,6 +268,7 @@ async fn create_checkout_order() {
         reference: Some("cart-4711".into()),
         cart: Some(cart()),
         customer: Some(types::Customer {
+            unknown_fields: Default::default(),
             type_: CustomerType::Person.into(),
             billing: Some(address()),
             shipping: None,
@@ -489,6 +490,7 @@ async fn update_checkout_order_customer_shipping() {
 #[tokio::test]
 async fn create_checkout_order_hook() {
     let hook = types::Hook {
+        unknown_fields: Default::default(),
         adapter_id: Some("jetshop_adapter".into()),
         invoke: Some(CALLBACK_URL.into()),
         subscribe_to: Some("/state/currentStatus".into()),
@@ -534,7 +536,7 @@ async fn delete_checkout_order_hook() {
 
 #[tokio::test]
 async fn create_checkout_order_notification() {
-    let notification = types::Notification {
+    let notification = types::Notification { unknown_fields: Default::default(),
         adapter_id: Some("jetshop_adapter".into()),
         description: Some("Export payment information to Jetshop when order has been completed.".into()),
         invoke: Some("{configuration.adapter.internalUrl}/api/v1/callbacks/orders/{order.id}/specific-callback".into()),
@@ -773,6 +775,7 @@ async fn update_order_payment() {
 #[tokio::test]
 async fn add_payment_action() {
     let action = types::PaymentAction {
+        unknown_fields: Default::default(),
         adapter_id: "klarna-checkout".parse().unwrap(),
         type_: "capture".parse().unwrap(),
         url: "https://klarna-checkout.example/api/capture"
@@ -1212,6 +1215,7 @@ fn base_error(code: &str, message: &str) -> Value {
 
 fn price(including_vat: f64, excluding_vat: f64) -> types::Price {
     types::Price {
+        unknown_fields: Default::default(),
         including_vat: Some(including_vat),
         excluding_vat: Some(excluding_vat),
     }
@@ -1227,6 +1231,7 @@ fn consent(id: &str, checked: bool) -> types::Consent {
 
 fn state(status: OrderStatus) -> types::State {
     types::State {
+        unknown_fields: Default::default(),
         current_status: Some(status.into()),
         transitions: Vec::new(),
     }
@@ -1234,6 +1239,7 @@ fn state(status: OrderStatus) -> types::State {
 
 fn callback(id: Option<&str>) -> types::Callback {
     types::Callback {
+        unknown_fields: Default::default(),
         id: id.map(Into::into),
         adapter_id: Some("jetshop_adapter".into()),
         url: Some(CALLBACK_URL.into()),
@@ -1242,6 +1248,7 @@ fn callback(id: Option<&str>) -> types::Callback {
 
 fn cart() -> types::Cart {
     types::Cart {
+        unknown_fields: Default::default(),
         reference: Some("cart-4711".into()),
         total: Some(price(1234.0, 987.2)),
         items: vec![types::Item {
@@ -1478,22 +1485,26 @@ fn assert_transaction(transaction: &types::PaymentTransaction) {
 /// A shipping as an adapter sends it (no server-assigned fields).
 fn shipping_request() -> types::Shipping {
     types::Shipping {
+        unknown_fields: Default::default(),
         adapter_id: Some("ingrid-shipping-adapter".into()),
         name: Some("PostNord MyPack Home".into()),
         reference: Some("e8ed2091-c34c-4837-a3a8-bc827b0dc183".into()),
         total: price(99.0, 79.2),
         vat_rate: 0.25,
         delivery_details: Some(types::DeliveryDetails {
+            unknown_fields: Default::default(),
             carrier: Some("PostNord".into()),
             carrier_product_id: Some("19".into()),
             class: Some("home".into()),
             product: Some(types::Product {
+                unknown_fields: Default::default(),
                 name: Some("MyPack Home".into()),
                 reference: Some("pn-mph".into()),
             }),
             pickup_location: None,
         }),
         addons: vec![types::Addon {
+            unknown_fields: Default::default(),
             reference: Some("carry-in".into()),
             price: Some(49.0),
         }],

@@ -23,9 +23,12 @@ fn client(base_url: &str) -> Client {
 }
 
 async fn get_order_error(client: &Client) -> Error {
-    let result: Result<_, Error> =
-        async { Ok(client.get_checkout_order().order_id("o_1").send().await?) }.await;
-    result.expect_err("the call fails")
+    client
+        .get_checkout_order()
+        .order_id("o_1")
+        .send()
+        .await
+        .expect_err("the call fails")
 }
 
 fn assert_no_secret(error: &Error) {

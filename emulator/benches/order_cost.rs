@@ -28,6 +28,7 @@ fn cart(n: usize) -> Cart {
             price: Some(Price {
                 including_vat: Some(100.0),
                 excluding_vat: Some(80.0),
+                ..Default::default()
             }),
             ..Default::default()
         }],

@@ -130,6 +130,7 @@ impl IntoResponse for ApiFailure {
             tracing::debug!(status = %self.status, code = self.code, message = %self.message, "request refused");
         }
         let body = BaseError {
+            unknown_fields: Default::default(),
             code: Some(self.code.to_string()),
             message: Some(self.message),
             ..Default::default()

@@ -278,8 +278,10 @@ async fn create_checkout_order(
     order.created = Some(now);
     order.last_modified = Some(now);
     order.state = Some(OrderState {
+        unknown_fields: Default::default(),
         current_status: Some(OrderStatus::Checkout.into()),
         transitions: vec![Transition {
+            unknown_fields: Default::default(),
             status: Some(OrderStatus::Checkout.into()),
             time_stamp: Some(now),
             ..Default::default()
@@ -339,6 +341,7 @@ async fn update_checkout_order_state(
             let state = r.order.state.get_or_insert_with(Default::default);
             state.current_status = Some(to.into());
             state.transitions.push(Transition {
+                unknown_fields: Default::default(),
                 status: Some(to.into()),
                 time_stamp: Some(Utc::now()),
                 ..Default::default()
@@ -409,6 +412,7 @@ async fn update_checkout_order_customer_shipping(
 fn customer(order: &mut Order, type_: Option<OpenEnum<CustomerType>>) -> &mut Customer {
     // `Customer` has a required field, so no `Default`: the one exhaustive model literal.
     order.customer.get_or_insert_with(|| Customer {
+        unknown_fields: Default::default(),
         attributes: Map::new(),
         billing: None,
         shipping: None,
@@ -738,6 +742,7 @@ async fn create_order_payment(
     Ok((
         StatusCode::CREATED,
         Json(CreateResponse {
+            unknown_fields: Default::default(),
             id: Some(payment_id),
             ..Default::default()
         }),
@@ -946,6 +951,7 @@ async fn create_order_shipping(
     Ok((
         StatusCode::CREATED,
         Json(CreateResponse {
+            unknown_fields: Default::default(),
             id: Some(shipping_id),
             ..Default::default()
         }),

@@ -135,6 +135,7 @@ pub(crate) fn validation_errors(order: &Order) -> Vec<ValidationError> {
     let mut errors = Vec::new();
     let mut push = |code: &str| {
         errors.push(ValidationError {
+            unknown_fields: Default::default(),
             code: Some(code.to_string()),
             adapter_id: Some(EMULATOR_ADAPTER_ID.to_string()),
             ..Default::default()
@@ -203,6 +204,7 @@ mod tests {
     fn order(status: OrderStatus) -> Order {
         Order {
             state: Some(State {
+                unknown_fields: Default::default(),
                 current_status: Some(status.into()),
                 transitions: vec![],
                 ..Default::default()
@@ -233,6 +235,7 @@ mod tests {
     fn processing_needs_required_consents() {
         let mut o = order(OrderStatus::Checkout);
         o.consents.push(Consent {
+            unknown_fields: Default::default(),
             id: Some("terms".into()),
             required: Some(true),
             checked: Some(false),
@@ -240,6 +243,7 @@ mod tests {
             ..Default::default()
         });
         o.consents.push(Consent {
+            unknown_fields: Default::default(),
             id: Some("news".into()),
             required: Some(false),
             checked: None,

@@ -51,6 +51,7 @@ async fn write(client: &Client, order_id: &str, payment_id: &str, i: usize) -> R
         }
         1 => {
             let consent = Consent {
+                unknown_fields: Default::default(),
                 id: Some(format!("c{i}")),
                 checked: Some(true),
                 required: Some(false),
@@ -237,6 +238,7 @@ async fn racing_writers_on_one_order_see_one_outcome() {
         let (client, order_id) = (client.clone(), order_id.clone());
         tasks.spawn(async move {
             let consent = Consent {
+                unknown_fields: Default::default(),
                 id: Some("ci_same".into()),
                 required: Some(false),
                 checked: Some(true),
@@ -268,6 +270,7 @@ async fn racing_writers_on_one_order_see_one_outcome() {
         let (client, order_id) = (client.clone(), order_id.clone());
         tasks.spawn(async move {
             let state = State {
+                unknown_fields: Default::default(),
                 current_status: Some(OrderStatus::Processing.into()),
                 transitions: vec![],
                 ..Default::default()

@@ -96,7 +96,6 @@ async fn a_reset_connection_gets_no_answer_and_runs_nothing() {
     let client = plain_client(&emu);
     emu.reset_connection("CreateCheckoutOrder", 1).unwrap();
     let error = client.create_checkout_order().send().await.unwrap_err();
-    let error: Error = error.into();
     assert_eq!(error.status(), None, "no HTTP answer: {error}");
     assert!(!error.is_timeout(), "{error}");
     assert_eq!(

@@ -18,6 +18,7 @@ use support::{Raw, TOKEN, cart, expect_code, new_order, price, start, start_with
 
 fn status(to: OrderStatus) -> State {
     State {
+        unknown_fields: Default::default(),
         current_status: Some(to.into()),
         transitions: vec![],
         ..Default::default()
@@ -26,6 +27,7 @@ fn status(to: OrderStatus) -> State {
 
 fn consent(id: &str, required: bool, checked: bool) -> Consent {
     Consent {
+        unknown_fields: Default::default(),
         id: Some(id.into()),
         required: Some(required),
         checked: Some(checked),
@@ -392,6 +394,7 @@ async fn forbidden_transitions_are_refused_with_stable_codes() {
 
     // Unknown statuses break the spec's enum: a 400 naming the field.
     let unknown = State {
+        unknown_fields: Default::default(),
         current_status: Some(OpenEnum::Unknown("onHold".into())),
         ..Default::default()
     };
@@ -401,7 +404,7 @@ async fn forbidden_transitions_are_refused_with_stable_codes() {
         .body(unknown)
         .send()
         .await;
-    let error: norce_checkout_order::Error = refused.unwrap_err().into();
+    let error: norce_checkout_order::Error = refused.unwrap_err();
     let message = error
         .base_error()
         .and_then(|e| e.message.clone())
@@ -409,6 +412,7 @@ async fn forbidden_transitions_are_refused_with_stable_codes() {
     expect_code::<()>(Err(error), 400, "invalid-body");
     assert!(message.starts_with("body.currentStatus"), "{message}");
     let empty = State {
+        unknown_fields: Default::default(),
         current_status: None,
         transitions: vec![],
         ..Default::default()
@@ -439,6 +443,7 @@ async fn unknown_ids_get_404_with_a_code_naming_the_resource() {
         .id
         .unwrap();
     let action = PaymentAction {
+        unknown_fields: Default::default(),
         adapter_id: "a".parse().unwrap(),
         id: None,
         type_: "capture".parse().unwrap(),

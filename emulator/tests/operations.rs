@@ -67,6 +67,7 @@ async fn create_assigns_server_fields_and_ignores_read_only_input() {
     assert_eq!(
         state.transitions,
         vec![Transition {
+            unknown_fields: Default::default(),
             status: Some(OrderStatus::Checkout.into()),
             time_stamp: order.created
         }]
@@ -97,6 +98,7 @@ async fn create_assigns_server_fields_and_ignores_read_only_input() {
     // A new order starts in checkout.
     let processing = Order {
         state: Some(State {
+            unknown_fields: Default::default(),
             current_status: Some(OrderStatus::Processing.into()),
             transitions: vec![],
             ..Default::default()
@@ -234,6 +236,7 @@ async fn consents_attributes_and_reference() {
     let id = new_order(&client).await;
     for consent_id in ["ci_a", "ci_b", "ci_c"] {
         let consent = Consent {
+            unknown_fields: Default::default(),
             id: Some(consent_id.into()),
             required: Some(true),
             checked: Some(false),
@@ -250,12 +253,14 @@ async fn consents_attributes_and_reference() {
     // The patches change only `checked`.
     let patches = vec![
         Consent {
+            unknown_fields: Default::default(),
             id: Some("ci_a".into()),
             checked: Some(true),
             required: Some(false),
             text: Some("changed".into()),
         },
         Consent {
+            unknown_fields: Default::default(),
             id: Some("ci_b".into()),
             checked: Some(true),
             required: None,
@@ -384,6 +389,7 @@ async fn hooks_notifications_and_validation_callbacks() {
         "notification-already-exists",
     );
     let callback = Callback {
+        unknown_fields: Default::default(),
         adapter_id: Some("validator".into()),
         url: Some("http://127.0.0.1:9/v".into()),
         id: None,
@@ -416,6 +422,7 @@ async fn hooks_notifications_and_validation_callbacks() {
     let validation_id = order.validations[0].id.clone().unwrap();
 
     let replacement = Callback {
+        unknown_fields: Default::default(),
         adapter_id: Some("validator-2".into()),
         url: Some("http://127.0.0.1:9/v2".into()),
         id: Some("oc_ignored".into()),
@@ -438,6 +445,7 @@ async fn hooks_notifications_and_validation_callbacks() {
     assert_eq!(
         order.validations,
         vec![Callback {
+            unknown_fields: Default::default(),
             id: Some(validation_id.clone()),
             adapter_id: Some("validator-2".into()),
             url: Some("http://127.0.0.1:9/v2".into())
@@ -555,6 +563,7 @@ async fn payments_actions_and_transactions() {
 
     // Actions get ids; executing one appends a paymentAction transaction.
     let action = PaymentAction {
+        unknown_fields: Default::default(),
         adapter_id: "psp".parse().unwrap(),
         id: None,
         type_: "capture".parse().unwrap(),
@@ -717,6 +726,7 @@ async fn validate_reports_what_the_checkout_lacks() {
         .await
         .unwrap();
     let consent = Consent {
+        unknown_fields: Default::default(),
         id: Some("ci_t".into()),
         required: Some(true),
         checked: Some(false),

@@ -102,6 +102,7 @@ async fn seeded() -> (norce_checkout_order_emulator::Emulator, Client, Vec<Strin
             .unwrap();
         if i % 5 == 0 {
             let state = State {
+                unknown_fields: Default::default(),
                 current_status: Some(OrderStatus::Processing.into()),
                 transitions: vec![],
                 ..Default::default()

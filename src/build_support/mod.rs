@@ -3,4 +3,5 @@
 //! like any other code without becoming part of the public API.
 
 pub mod call_passes;
+pub mod model_passes;
 pub mod spec_transforms;

@@ -37,6 +37,7 @@ pub fn tenant(emu: &Emulator, merchant: &str, channel: &str) -> Client {
 
 pub fn price(including_vat: f64, excluding_vat: f64) -> Price {
     Price {
+        unknown_fields: Default::default(),
         including_vat: Some(including_vat),
         excluding_vat: Some(excluding_vat),
         ..Default::default()
