@@ -32,6 +32,8 @@
 mod build_support;
 mod builder;
 mod call;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod context;
 #[cfg(feature = "emulator")]
 pub mod emulator;
@@ -39,6 +41,8 @@ mod environment;
 mod error;
 mod headers;
 pub mod json;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod open_enum;
 mod order_stream;
 mod path_guard;
