@@ -80,6 +80,7 @@ fn main() {
         let mut file = syn::parse2(tokens).expect("generated mocks parse");
         let applied = mock_passes::apply(&mut file, BASE_PATH);
         assert_eq!(applied.when_types, operations, "one mock per operation");
-        std::fs::write(out_dir.join("mock.rs"), prettyplease::unparse(&file)).expect("write mock.rs");
+        std::fs::write(out_dir.join("mock.rs"), prettyplease::unparse(&file))
+            .expect("write mock.rs");
     }
 }

@@ -165,7 +165,8 @@ async fn a_missing_order_is_one_stderr_line_and_exit_1() {
     let lines = stderr_lines(&output);
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(
-        lines[0].starts_with(r#"error: GetCheckoutOrder: HTTP 404 code="order-not-found" message=""#),
+        lines[0]
+            .starts_with(r#"error: GetCheckoutOrder: HTTP 404 code="order-not-found" message=""#),
         "{lines:?}"
     );
 }

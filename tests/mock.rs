@@ -99,7 +99,10 @@ async fn a_request_that_differs_is_not_matched() {
         .body(vec![action("refund")])
         .send()
         .await;
-    assert!(matches!(other_body, Err(Error::Api(ref e)) if e.status == 404), "{other_body:?}");
+    assert!(
+        matches!(other_body, Err(Error::Api(ref e)) if e.status == 404),
+        "{other_body:?}"
+    );
     let other_merchant = client(&server, "m2")
         .add_payment_action()
         .order_id("o_1")
@@ -107,7 +110,10 @@ async fn a_request_that_differs_is_not_matched() {
         .body(vec![action("capture")])
         .send()
         .await;
-    assert!(matches!(other_merchant, Err(Error::Api(ref e)) if e.status == 404), "{other_merchant:?}");
+    assert!(
+        matches!(other_merchant, Err(Error::Api(ref e)) if e.status == 404),
+        "{other_merchant:?}"
+    );
     mock.assert_calls_async(0).await;
 }
 

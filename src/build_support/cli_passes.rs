@@ -266,7 +266,10 @@ mod tests {
     #[test]
     fn errors_are_the_crate_error() {
         let (_, code) = rewritten();
-        assert!(has(&code, "fn error(&self, value: &crate::Error);"), "{code}");
+        assert!(
+            has(&code, "fn error(&self, value: &crate::Error);"),
+            "{code}"
+        );
         assert!(
             has(&code, "fn list_end_error(&self, value: &crate::Error);"),
             "{code}"
@@ -288,7 +291,7 @@ mod tests {
         assert!(
             has(
                 &code,
-                r#"matches.get_many::<::std::string::String>("tags").map(|values| values.cloned().collect::<::std::vec::Vec<::std::string::String>>())"#
+                r#"matches.get_many::<::std::string::String>("tags").map(|values| { values.cloned().collect::<::std::vec::Vec<::std::string::String>>() })"#
             ),
             "{code}"
         );
@@ -296,7 +299,7 @@ mod tests {
         assert!(
             has(
                 &code,
-                r#".long("name").value_parser(::clap::value_parser!(::std::string::String)))"#
+                r#".long("name").value_parser(::clap::value_parser!(::std::string::String)),)"#
             ),
             "{code}"
         );
@@ -309,7 +312,7 @@ mod tests {
         assert!(
             has(
                 &code,
-                "pub fn request_get_things(&self, matches: &::clap::ArgMatches) -> anyhow::Result<builder::GetThings<'_>> {"
+                "pub fn request_get_things(&self, matches: &::clap::ArgMatches,) -> anyhow::Result<builder::GetThings<'_>> {"
             ),
             "{code}"
         );

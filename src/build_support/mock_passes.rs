@@ -262,7 +262,10 @@ mod tests {
         let (applied, code) = rewritten();
         assert_eq!(applied.paths, 2);
         assert!(
-            has(&code, r#"regex::Regex::new("^/checkout/order/api/v0/o/[^/]*/p/[^/]*$")"#),
+            has(
+                &code,
+                r#"regex::Regex::new("^/checkout/order/api/v0/o/[^/]*/p/[^/]*$")"#
+            ),
             "{code}"
         );
         assert!(!has(&code, r#""^/api"#), "{code}");
@@ -287,11 +290,14 @@ mod tests {
         assert!(
             has(
                 &code,
-                r#"value.iter().fold(self.0, |when, item| when.query_param("tags", item.to_string()))"#
+                r#"value.iter().fold(self.0, |when, item| when.query_param("tags", item.to_string()),)"#
             ),
             "{code}"
         );
-        assert!(has(&code, r#"self.0.query_param_missing("tags")"#), "{code}");
+        assert!(
+            has(&code, r#"self.0.query_param_missing("tags")"#),
+            "{code}"
+        );
     }
 
     #[test]
@@ -318,8 +324,11 @@ mod tests {
         let Item::Impl(when) = &mut m.content.as_mut().unwrap().1[2] else {
             unreachable!()
         };
-        when.items
-            .push(parse_quote!(pub fn merchant(self, value: &str) -> Self { self }));
+        when.items.push(parse_quote!(
+            pub fn merchant(self, value: &str) -> Self {
+                self
+            }
+        ));
         apply(&mut file, "/checkout/order");
     }
 }

@@ -15,7 +15,11 @@ const TARGET_FLAGS: [(&str, &str, &str); 6] = [
         "NORCE_ENVIRONMENT",
         "playground, stage or production (with --slug)",
     ),
-    ("slug", "NORCE_SLUG", "tenant slug of the hosted environment"),
+    (
+        "slug",
+        "NORCE_SLUG",
+        "tenant slug of the hosted environment",
+    ),
     (
         "base-url",
         "NORCE_BASE_URL",
@@ -69,7 +73,10 @@ pub(crate) fn client(
     }
     if let Some(path) = matches.get_one::<PathBuf>("api-key-file") {
         let key = std::fs::read_to_string(path).map_err(|e| {
-            Error::Config(format!("--api-key-file: cannot read {}: {e}", path.display()))
+            Error::Config(format!(
+                "--api-key-file: cannot read {}: {e}",
+                path.display()
+            ))
         })?;
         builder = builder.api_key(key.trim_end_matches(['\r', '\n']));
     }
@@ -128,9 +135,10 @@ mod tests {
 
     #[test]
     fn there_is_no_api_key_flag() {
-        let refused = clap::Command::new("t")
-            .args(args())
-            .try_get_matches_from(["t", "--api-key", "secret"]);
+        let refused =
+            clap::Command::new("t")
+                .args(args())
+                .try_get_matches_from(["t", "--api-key", "secret"]);
         assert!(refused.is_err());
     }
 
