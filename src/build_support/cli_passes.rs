@@ -7,6 +7,8 @@
 //! - `CliConfig::error<T>(&self, &Error<T>)` and `list_end_error<T>` take `&crate::Error`;
 //! - a `Vec<T>` parameter becomes a repeatable flag: `value_parser!(T)` with
 //!   `ArgAction::Append`, read back with `get_many::<T>(..)` (`--countries SE --countries NO`);
+//! - the `--json-body-template` flag goes: progenitor adds it to every operation with a
+//!   body (help text "XXX") but nothing reads it;
 //! - every `execute_x(&self, matches)` is split into `request_x(&self, matches)`, which
 //!   applies the flags (and the `CliConfig::execute_x` hook) and returns the builder, and
 //!   `execute_x`, which sends what `request_x` returns.
@@ -25,6 +27,8 @@ pub struct Applied {
     pub split: usize,
     /// `Vec<T>` flags made repeatable (parsers and readers).
     pub repeatable: usize,
+    /// Unread `--json-body-template` flags removed.
+    pub dead_flags: usize,
 }
 
 /// Apply every pass to the generated CLI module.
@@ -65,6 +69,7 @@ pub fn apply(file: &mut syn::File) -> Applied {
         })
         .expect("progenitor emits `impl<T: CliConfig> Cli<T>`");
     let mut repeatable = RepeatableVecs::default();
+    let mut dead = DeadFlags::default();
     let mut new_items = vec![];
     for impl_item in std::mem::take(&mut cli_impl.items) {
         let ImplItem::Fn(mut f) = impl_item else {
@@ -72,6 +77,7 @@ pub fn apply(file: &mut syn::File) -> Applied {
             continue;
         };
         repeatable.visit_impl_item_fn_mut(&mut f);
+        dead.visit_impl_item_fn_mut(&mut f);
         let name = f.sig.ident.to_string();
         if name.starts_with("execute_") && name != "execute" {
             let builder = builders
@@ -85,6 +91,7 @@ pub fn apply(file: &mut syn::File) -> Applied {
     }
     cli_impl.items = new_items;
     applied.repeatable = repeatable.count;
+    applied.dead_flags = dead.count;
     assert_eq!(
         applied.split,
         builders.len(),
@@ -190,6 +197,47 @@ impl VisitMut for RepeatableVecs {
     }
 }
 
+/// `.arg(::clap::Arg::new("json-body-template")…)` → nothing.
+#[derive(Default)]
+struct DeadFlags {
+    count: usize,
+}
+
+impl VisitMut for DeadFlags {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        visit_mut::visit_expr_mut(self, expr);
+        let Expr::MethodCall(call) = expr else {
+            return;
+        };
+        if call.method == "arg"
+            && let Some(arg) = call.args.first()
+            && arg_id(arg).as_deref() == Some("json-body-template")
+        {
+            *expr = (*call.receiver).clone();
+            self.count += 1;
+        }
+    }
+}
+
+/// The id of `::clap::Arg::new("id")…` (at the start of a method chain).
+fn arg_id(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::MethodCall(call) => arg_id(&call.receiver),
+        Expr::Call(call) => match (&*call.func, call.args.first()) {
+            (Expr::Path(p), Some(Expr::Lit(lit)))
+                if p.path.segments.last().is_some_and(|s| s.ident == "new") =>
+            {
+                match &lit.lit {
+                    syn::Lit::Str(s) => Some(s.value()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// `T` of `Vec<T>` (any path to `Vec`).
 fn vec_item(ty: &Type) -> Option<Type> {
     let Type::Path(p) = ty else { return None };
@@ -223,6 +271,8 @@ mod tests {
                             .required(false))
                         .arg(::clap::Arg::new("name").long("name")
                             .value_parser(::clap::value_parser!(::std::string::String)))
+                        .arg(::clap::Arg::new("json-body-template").long("json-body-template")
+                            .action(::clap::ArgAction::SetTrue).help("XXX"))
                 }
                 pub async fn execute(&self, cmd: CliCommand, matches: &::clap::ArgMatches) -> anyhow::Result<()> {
                     match cmd { CliCommand::GetThings => self.execute_get_things(matches).await }
@@ -303,6 +353,14 @@ mod tests {
             ),
             "{code}"
         );
+    }
+
+    #[test]
+    fn the_unread_template_flag_goes() {
+        let (applied, code) = rewritten();
+        assert_eq!(applied.dead_flags, 1);
+        assert!(!code.contains("json-body-template"), "{code}");
+        assert!(has(&code, r#"::clap::Arg::new("name")"#), "{code}");
     }
 
     #[test]
