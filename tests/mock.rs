@@ -136,3 +136,48 @@ async fn documented_error_responses_are_typed() {
     assert!(error.is_not_found());
     assert_eq!(error.code(), Some("order-not-found"));
 }
+
+#[tokio::test]
+async fn ids_are_matched_as_the_client_encodes_them_and_list_filters_repeat() {
+    use norce_checkout_order::OpenEnum;
+    use norce_checkout_order::types::{OrderPaginationSet, OrderStatus};
+
+    let server = MockServer::start_async().await;
+    let odd = server.get_checkout_order(|when, then| {
+        when.order_id("o 1+2");
+        then.ok(&Order::default());
+    });
+    let statuses = vec![
+        OpenEnum::Known(OrderStatus::Processing),
+        OpenEnum::Known(OrderStatus::Accepted),
+    ];
+    let list = server.get_checkout_orders(|when, then| {
+        when.status(&statuses).limit(2);
+        then.ok(&OrderPaginationSet::default());
+    });
+    let client = client(&server, "m");
+
+    client
+        .get_checkout_order()
+        .order_id("o 1+2")
+        .send()
+        .await
+        .expect("the encoded id matches");
+    client
+        .get_checkout_orders()
+        .status(statuses.clone())
+        .limit(2)
+        .send()
+        .await
+        .expect("both statuses and the limit match");
+    // Only one of the statuses: the mock requires each.
+    let partial = client
+        .get_checkout_orders()
+        .status(vec![OpenEnum::Known(OrderStatus::Processing)])
+        .limit(2)
+        .send()
+        .await;
+    assert!(partial.is_err(), "{partial:?}");
+    odd.assert_async().await;
+    list.assert_async().await;
+}
