@@ -6,10 +6,12 @@
 #[allow(dead_code)]
 mod build_support;
 
-use build_support::{call_passes, model_passes, spec_transforms};
+use build_support::{call_passes, cli_passes, mock_passes, model_passes, spec_transforms};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 
 const SPEC: &str = "openapi/openapi.json";
+/// The path prefix of the hosted base URLs (`src/environment.rs`); the mocks match it.
+const BASE_PATH: &str = "/checkout/order";
 
 fn main() {
     println!("cargo:rerun-if-changed={SPEC}");
@@ -57,9 +59,30 @@ fn main() {
         .expect("progenitor generates the client");
     let mut file = syn::parse2(tokens).expect("generated code parses");
     model_passes::apply(&mut file);
-    call_passes::apply(&mut file, &spec);
+    let operations = call_passes::apply(&mut file, &spec);
     let out_dir =
         std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"));
     std::fs::write(out_dir.join("codegen.rs"), prettyplease::unparse(&file))
         .expect("write codegen.rs");
+
+    // Each extra generator starts afresh: progenitor's type space is per generator.
+    if std::env::var_os("CARGO_FEATURE_CLI").is_some() {
+        let tokens = Generator::new(&settings)
+            .cli(&openapi, "crate::spec_client")
+            .expect("progenitor generates the CLI");
+        let mut file = syn::parse2(tokens).expect("generated CLI parses");
+        let applied = cli_passes::apply(&mut file);
+        assert_eq!(applied.split, operations, "one CLI command per operation");
+        std::fs::write(out_dir.join("cli.rs"), prettyplease::unparse(&file)).expect("write cli.rs");
+    }
+    if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {
+        let tokens = Generator::new(&settings)
+            .httpmock(&openapi, "crate::spec_client")
+            .expect("progenitor generates the mocks");
+        let mut file = syn::parse2(tokens).expect("generated mocks parse");
+        let applied = mock_passes::apply(&mut file, BASE_PATH);
+        assert_eq!(applied.when_types, operations, "one mock per operation");
+        std::fs::write(out_dir.join("mock.rs"), prettyplease::unparse(&file))
+            .expect("write mock.rs");
+    }
 }

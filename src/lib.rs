@@ -24,7 +24,9 @@
 //! Where things live: the executor every operation's `send()` calls `src/call.rs` (the
 //! build rewrites `send()` in `src/build_support/call_passes.rs`); header injection
 //! `src/headers.rs`; retries `src/retry.rs`; response checks `src/response_gate.rs`; spans
-//! `src/telemetry.rs`; spec transforms `src/build_support/spec_transforms.rs`.
+//! `src/telemetry.rs`; spec transforms `src/build_support/spec_transforms.rs`. Behind
+//! features: the `norce-order` CLI `src/cli/` (`cli`), typed httpmock mocks `src/mock.rs`
+//! (`mock`), the emulator `src/emulator/` (`emulator`).
 
 #![forbid(unsafe_code)]
 
@@ -32,11 +34,15 @@
 mod build_support;
 mod builder;
 mod call;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod context;
 mod environment;
 mod error;
 mod headers;
 pub mod json;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod model_support;
 mod open_enum;
 mod order_stream;

@@ -3,5 +3,7 @@
 //! like any other code without becoming part of the public API.
 
 pub mod call_passes;
+pub mod cli_passes;
+pub mod mock_passes;
 pub mod model_passes;
 pub mod spec_transforms;
