@@ -1058,6 +1058,7 @@ async fn write<R>(
     operation: &'static str,
     change: impl FnOnce(&mut OrderRecord) -> Result<R, ApiFailure>,
 ) -> Result<R, ApiFailure> {
+    let _gate = app.store.gate(id).await;
     match app.store.write(caller, id, operation, change)? {
         Written::Committed(out) => Ok(out),
         Written::Pending(pending) => {

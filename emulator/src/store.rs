@@ -15,16 +15,20 @@
 //! is written there, and notifications are triggered there (non-blocking).
 //!
 //! **Hooks and locking.** Hooks are outbound HTTP calls made *before* a change commits, and
-//! a hook may call back into the emulator (read the order, or even change it). The order's
-//! lock is therefore never held across a hook call: when the changed order has hooks,
-//! [`Store::write`] computes the proposed record under the lock, releases it and hands back
-//! a [`Pending`] change; the caller runs the hooks and then [`Store::commit`] re-takes the
-//! lock and swaps the (patched) record in **only if the order is still the snapshot the
-//! change was computed from** (optimistic concurrency). If another request changed the
-//! order meanwhile (including a hook that wrote to the very order it was called for), the
-//! change is refused with 409 `order-changed-concurrently` and nothing is committed; the
-//! caller may retry. Orders without hooks keep the plain path: compute and commit under
-//! the lock, so concurrent writes to them are serialized and never conflict.
+//! a hook may call back into the emulator. The order's lock (a `std` mutex) is therefore
+//! never held across a hook call: when the changed order has hooks, [`Store::write`]
+//! computes the proposed record under the lock, releases it and hands back a [`Pending`]
+//! change; the caller runs the hooks and [`Store::commit`] re-takes the lock to swap the
+//! patched record in. Changes of one order are serialized by a second, async, per-order
+//! **change gate** ([`Store::gate`]) that `routes::write` holds from before the change is
+//! computed until it is committed, so concurrent writers queue instead of losing updates.
+//! Consequences, chosen on purpose: a hook may *read* the order it is called for (no lock
+//! is held); a hook that *changes* that same order waits for the gate, i.e. until its own
+//! call times out — the original change then fails per the hook policy and the hook's
+//! change goes through after it. Nothing deadlocks for longer than the hook timeout.
+//! [`Store::commit`] still checks that the order is the snapshot the change was computed
+//! from (409 `order-changed-concurrently` otherwise), a safety net for paths that do not
+//! take the gate (creation, deletion).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -91,6 +95,8 @@ pub(crate) struct Store {
     max_change_log: usize,
     /// Calls the adapters: notifications after each commit (`None` in unit tests).
     dispatcher: Option<Dispatcher>,
+    /// The per-order change gates (see the module docs).
+    gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// A change computed under the order's lock, to commit after its hooks ran
@@ -140,7 +146,20 @@ impl Store {
             next_seq: AtomicU64::new(0),
             max_change_log,
             dispatcher: None,
+            gates: Mutex::default(),
         }
+    }
+
+    /// Wait for, and hold, the change gate of order `id` (held across the order's hooks).
+    pub(crate) async fn gate(&self, id: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let gate = Arc::clone(
+            self.gates
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(id.to_string())
+                .or_default(),
+        );
+        gate.lock_owned().await
     }
 
     /// A store that notifies adapters through `dispatcher` after every commit.
@@ -331,6 +350,10 @@ impl Store {
         }
         self.orders
             .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(id);
+        self.gates
+            .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(id);
         Ok(())

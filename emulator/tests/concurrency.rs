@@ -68,6 +68,8 @@ async fn write(client: &Client, order_id: &str, payment_id: &str, i: usize) -> R
         2 => {
             let hook = Hook {
                 target: Some(format!("h{i}")),
+                // A scope no write of this test changes: registered, never fired.
+                subscribe_to: Some("/customer".into()),
                 invoke: Some("http://127.0.0.1:9/hook".into()),
                 ..Default::default()
             };
