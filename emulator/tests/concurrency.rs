@@ -184,7 +184,9 @@ async fn a_thousand_concurrent_writes_lose_nothing() {
             .iter()
             .map(|h| h.target.clone().unwrap())
             .collect();
-        let mut expected: Vec<String> = of_kind(2).map(|i| format!("/customer/attributes/h{i}")).collect();
+        let mut expected: Vec<String> = of_kind(2)
+            .map(|i| format!("/customer/attributes/h{i}"))
+            .collect();
         hooks.sort();
         expected.sort();
         assert_eq!(hooks, expected, "hooks of {order_id}");

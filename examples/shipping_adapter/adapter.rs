@@ -6,7 +6,7 @@ use axum::Router;
 use axum::routing::post;
 use norce_checkout_order::types::{Price, Shipping};
 use norce_checkout_order_adapter::{
-    HookCall, HookReply, Patch, Rejection, ValidationCall, ValidationReply,
+    HookCall, HookReply, OrderPath, Patch, Rejection, ValidationCall, ValidationReply,
 };
 
 /// The adapter id this adapter registers its callbacks with.
@@ -78,7 +78,12 @@ async fn cart_changed(call: HookCall) -> HookReply {
         Ok(shipping) => shipping,
         Err(e) => return HookReply::deny("shipping-unavailable", e.to_string()),
     };
-    HookReply::patch(Patch::new().replace_shippings(&[shipping]))
+    // `add` rather than `replace_shippings`: an order without shippings has no
+    // `/shippings` member to replace, and `add` of an object member replaces it if present.
+    match OrderPath::parse("/shippings") {
+        Ok(path) => HookReply::patch(Patch::new().add(path, [shipping])),
+        Err(e) => HookReply::deny("shipping-unavailable", e.to_string()),
+    }
 }
 
 /// Validation: refuse an order shipped to [`BLOCKED_POSTCODE`].
