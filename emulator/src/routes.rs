@@ -1069,7 +1069,7 @@ async fn write<R>(
                 pending.draft.order.clone(),
             )
             .await?;
-            app.store.commit(caller, id, operation, pending, order)
+            app.store.commit(caller, id, operation, *pending, order)
         }
     }
 }

@@ -115,7 +115,7 @@ pub(crate) enum Written<R> {
     /// Committed (the order has no hooks).
     Committed(R),
     /// Not committed yet: the order has hooks to run first.
-    Pending(Pending<R>),
+    Pending(Box<Pending<R>>),
 }
 
 impl Caller {
@@ -248,11 +248,11 @@ impl Store {
         draft.order.last_modified = Some(Utc::now());
         draft.refresh_total();
         if self.dispatcher.is_some() && !draft.order.hooks.is_empty() {
-            return Ok(Written::Pending(Pending {
+            return Ok(Written::Pending(Box::new(Pending {
                 base: Arc::clone(&guard.record),
                 draft,
                 out,
-            }));
+            })));
         }
         let before = std::mem::replace(&mut guard.record, Arc::new(draft));
         self.committed(&mut guard, caller, operation, Some(&before));
@@ -285,12 +285,13 @@ impl Store {
                 ),
             ));
         }
-        let mut draft = pending.draft;
+        let Pending { draft, out, .. } = pending;
+        let mut draft = draft;
         draft.order = order;
         draft.refresh_total();
         let before = std::mem::replace(&mut guard.record, Arc::new(draft));
         self.committed(&mut guard, caller, operation, Some(&before));
-        Ok(pending.out)
+        Ok(out)
     }
 
     /// After every committed change (`before` is `None` for a creation; the new snapshot
