@@ -70,6 +70,13 @@ pub mod codes {
     pub const REQUIRED_CONSENT_UNCHECKED: &str = "required-consent-unchecked";
     /// 409: the order's status does not allow this change (see `state_machine`).
     pub const ORDER_NOT_MODIFIABLE: &str = "order-not-modifiable";
+    /// 409: the order changed while the hooks of this change ran; nothing was committed.
+    pub const ORDER_CHANGED_CONCURRENTLY: &str = "order-changed-concurrently";
+    /// Registered validation callbacks refused the order on `/validate` (the body's
+    /// `errors` lists them).
+    pub const VALIDATION_FAILED: &str = "validation-failed";
+    /// A hook registration, validation or notification is unusable or its URL is refused.
+    pub const INVALID_CALLBACK: &str = "invalid-callback";
     /// The status given to `fail`: a fault injected on purpose (`EmulatorConfig::fail`).
     pub const INJECTED_FAULT: &str = "injected-fault";
     /// 414: the request URI is longer than `EmulatorConfig::max_uri_bytes` (or than 64 KiB).

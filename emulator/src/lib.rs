@@ -46,10 +46,18 @@
 //!   (`emulator/src/store.rs`, `emulator/src/history.rs`): a request costs the same on an
 //!   order after 100,000 writes as on a new one (`emulator/benches/order_cost.rs`).
 //!
-//! What it does not do: it never calls hooks, notifications or validation callbacks (it
-//! stores them; `Validate` runs built-in checks instead, see [`state_machine`]), talks to
-//! no payment or shipping provider, keeps nothing on disk, and knows only what the spec
-//! and the reference notes say about Norce's behaviour.
+//! - **Callbacks** (`emulator/src/wiring.rs`, [`callbacks`]): the hooks, validations and
+//!   notifications registered on an order are called the way Norce does — hooks before a
+//!   change commits (their JSON Patch applied, or the change denied), validations on
+//!   `Validate` after the built-in checks, notifications after the commit in the background
+//!   ([`Emulator::deliveries`], [`Emulator::wait_idle`]). Registrations whose URL the
+//!   policy would never call are refused (400 `invalid-callback`). Calls go to loopback
+//!   only unless [`EmulatorConfig::callbacks`] allows more; every open choice is in
+//!   [`callbacks::policy`].
+//!
+//! What it does not do: it talks to no payment or shipping provider, runs no hooks on the
+//! creation of an order, keeps nothing on disk, and knows only what the spec and the
+//! reference notes say about Norce's behaviour.
 
 #![forbid(unsafe_code)]
 // Generated models gain fields over time (e.g. a holder of unknown JSON properties): model
@@ -69,6 +77,7 @@ mod spec;
 pub mod state_machine;
 mod store;
 mod validation;
+mod wiring;
 
 pub use spec::SPEC_JSON;
 
@@ -108,11 +117,12 @@ pub struct EmulatorConfig {
     max_change_log: usize,
     check_responses: bool,
     faults: Vec<faults::Fault>,
+    callbacks: callbacks::CallbackPolicy,
 }
 
 impl Default for EmulatorConfig {
     /// Any non-empty token, 1 MiB bodies, 8 KiB URIs, pages of 20 (at most 1,000), change
-    /// logs of 256, no faults.
+    /// logs of 256, no faults, callbacks to loopback only with the documented policy.
     fn default() -> Self {
         EmulatorConfig {
             tokens: Vec::new(),
@@ -123,6 +133,7 @@ impl Default for EmulatorConfig {
             max_change_log: DEFAULT_MAX_CHANGE_LOG,
             check_responses: false,
             faults: Vec::new(),
+            callbacks: callbacks::CallbackPolicy::default(),
         }
     }
 }
@@ -215,6 +226,14 @@ impl EmulatorConfig {
         self
     }
 
+    /// How the emulator calls the adapters registered on orders: where calls may go
+    /// (loopback only by default), timeouts, hook order and failure policy, retries
+    /// ([`callbacks::CallbackPolicy`]; its `Default` is the documented default).
+    pub fn callbacks(mut self, policy: callbacks::CallbackPolicy) -> Self {
+        self.callbacks = policy;
+        self
+    }
+
     pub(crate) fn accepts(&self, token: &str) -> bool {
         self.tokens.is_empty() || self.tokens.iter().any(|t| t == token)
     }
@@ -235,6 +254,9 @@ pub enum EmulatorError {
     /// A fault's status is not a 4xx or 5xx.
     #[error("an injected failure needs a 4xx or 5xx status, not {0}")]
     InvalidFaultStatus(u16),
+    /// The callback dispatcher could not be built from the policy.
+    #[error(transparent)]
+    Callbacks(#[from] callbacks::BuildError),
     /// Binding or serving failed.
     #[error("emulator I/O error: {0}")]
     Io(#[from] std::io::Error),
@@ -248,6 +270,7 @@ pub struct Emulator {
     store: Arc<store::Store>,
     violations: response_check::Violations,
     faults: Arc<faults::Faults>,
+    dispatcher: callbacks::Dispatcher,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -301,13 +324,18 @@ impl Emulator {
         }
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        let dispatcher = callbacks::Dispatcher::new(config.callbacks.clone())?;
         let config = Arc::new(config);
-        let store = Arc::new(store::Store::new(config.max_change_log));
+        let store = Arc::new(store::Store::with_dispatcher(
+            config.max_change_log,
+            dispatcher.clone(),
+        ));
         let violations = response_check::Violations::default();
         let _ = spec::spec(); // compile the validators now, not on the first request
         let mut app = routes::router(routes::AppState {
             store: Arc::clone(&store),
             config: Arc::clone(&config),
+            dispatcher: dispatcher.clone(),
         });
         app = app
             .layer(axum::middleware::from_fn_with_state(
@@ -340,6 +368,7 @@ impl Emulator {
             store,
             violations,
             faults,
+            dispatcher,
             shutdown: Some(shutdown),
             task: Some(task),
         })
@@ -423,6 +452,26 @@ impl Emulator {
     /// Remove every fault.
     pub fn clear_faults(&self) {
         self.faults.clear();
+    }
+
+    /// Every notification delivery so far, with its attempts (oldest first).
+    pub fn deliveries(&self) -> Vec<callbacks::Delivery> {
+        self.dispatcher.deliveries()
+    }
+
+    /// Every hook and validation call so far (oldest first).
+    pub fn callback_calls(&self) -> Vec<callbacks::CallRecord> {
+        self.dispatcher.calls()
+    }
+
+    /// Wait until no notification delivery is pending (deliveries run in the background).
+    pub async fn wait_idle(&self) {
+        self.dispatcher.wait_idle().await;
+    }
+
+    /// The dispatcher that calls the adapters (its policy, log, ...).
+    pub fn dispatcher(&self) -> &callbacks::Dispatcher {
+        &self.dispatcher
     }
 
     /// How many orders the emulator holds (all tenants).

@@ -42,22 +42,24 @@ use norce_checkout_order::types::{
 };
 
 use super::EmulatorConfig;
+use super::callbacks::Dispatcher;
 use super::errors::{
     ApiFailure, Ids, JsonBody, OptionalJsonBody, codes, method_not_allowed, route_not_found,
 };
 use super::query::OrderQuery;
 use super::spec::spec;
-use super::state_machine::{
-    check_transition, require_checkout, require_not_removed, validation_errors,
-};
-use super::store::{Caller, OrderRecord, Store, new_id};
+use super::state_machine::{check_transition, require_checkout, require_not_removed};
+use super::store::{Caller, OrderRecord, Store, Written, new_id};
 use super::validation::check_query;
+use super::wiring::{self, Registration};
 
 /// What every handler shares.
 #[derive(Clone)]
 pub(crate) struct AppState {
     pub(crate) store: Arc<Store>,
     pub(crate) config: Arc<EmulatorConfig>,
+    /// Calls the adapters registered on orders (`crate::wiring`).
+    pub(crate) dispatcher: Dispatcher,
 }
 
 type Reply<T> = Result<T, ApiFailure>;
@@ -238,6 +240,16 @@ async fn create_checkout_order(
     OptionalJsonBody(body): OptionalJsonBody<Order>,
 ) -> Reply<impl IntoResponse> {
     let mut order = body;
+    for hook in &order.hooks {
+        wiring::check_registration(&app.dispatcher, Registration::Hook, hook).await?;
+    }
+    for validation in &order.validations {
+        wiring::check_registration(&app.dispatcher, Registration::Validation, validation).await?;
+    }
+    for notification in &order.notifications {
+        wiring::check_registration(&app.dispatcher, Registration::Notification, notification)
+            .await?;
+    }
     match order.state.as_ref().and_then(|s| s.current_status.as_ref()) {
         None | Some(OpenEnum::Known(OrderStatus::Checkout)) => {}
         Some(other) => {
@@ -348,7 +360,8 @@ async fn update_checkout_order_state(
             });
         }
         Ok(())
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -362,7 +375,8 @@ async fn update_checkout_order_cart(
         require_checkout(&r.order, "the cart")?;
         r.order.cart = Some(cart);
         Ok(())
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -383,7 +397,8 @@ async fn update_checkout_order_customer_billing(
             customer(&mut r.order, type_).billing = Some(address);
             Ok(())
         },
-    )?;
+    )
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -404,7 +419,8 @@ async fn update_checkout_order_customer_shipping(
             customer(&mut r.order, type_).shipping = Some(address);
             Ok(())
         },
-    )?;
+    )
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -430,7 +446,8 @@ async fn update_checkout_order_reference(
         require_not_removed(&r.order, "the reference")?;
         r.order.reference = Some(reference);
         Ok(())
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -450,18 +467,14 @@ async fn patch_checkout_order_attributes(
             }
         }
         Ok(())
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
-async fn validate(
-    State(app): App,
-    caller: Caller,
-    Ids(id): Ids<String>,
-) -> Reply<impl IntoResponse> {
-    Ok(Json(validation_errors(
-        &app.store.read(&caller, &id)?.order,
-    )))
+async fn validate(State(app): App, caller: Caller, Ids(id): Ids<String>) -> Reply<Response> {
+    let record = app.store.read(&caller, &id)?;
+    Ok(wiring::validate(&app.dispatcher, &caller, &record.order).await)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -488,7 +501,8 @@ async fn create_checkout_order_consent(
         }
         r.order.consents.push(consent);
         Ok(())
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -510,7 +524,8 @@ async fn patch_checkout_order_consents(
             check_consent(&mut r.order, consent_id, patch.checked)?;
         }
         Ok(())
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -523,7 +538,8 @@ async fn patch_checkout_order_consent(
     write(&app, &caller, &id, "PatchCheckoutOrderConsent", |r| {
         require_checkout(&r.order, "the consents")?;
         check_consent(&mut r.order, &consent_id, patch.checked)
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -558,7 +574,8 @@ async fn remove_checkout_order_consent(
             codes::CONSENT_NOT_FOUND,
             "Consent",
         )
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -571,12 +588,14 @@ async fn create_checkout_order_validation(
     Ids(id): Ids<String>,
     JsonBody(mut callback): JsonBody<Callback>,
 ) -> Reply<StatusCode> {
+    wiring::check_registration(&app.dispatcher, Registration::Validation, &callback).await?;
     write(&app, &caller, &id, "CreateCheckoutOrderValidation", |r| {
         require_not_removed(&r.order, "the validations")?;
         callback.id = Some(new_id("oc_"));
         r.order.validations.push(callback);
         Ok(())
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -586,6 +605,7 @@ async fn update_checkout_order_validation(
     Ids((id, validation_id)): Ids<(String, String)>,
     JsonBody(callback): JsonBody<Callback>,
 ) -> Reply<StatusCode> {
+    wiring::check_registration(&app.dispatcher, Registration::Validation, &callback).await?;
     write(&app, &caller, &id, "UpdateCheckoutOrderValidation", |r| {
         require_not_removed(&r.order, "the validations")?;
         let existing = r
@@ -601,7 +621,8 @@ async fn update_checkout_order_validation(
             ..callback
         };
         Ok(())
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -619,7 +640,8 @@ async fn remove_checkout_order_validation(
             codes::VALIDATION_NOT_FOUND,
             "Validation",
         )
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -629,13 +651,15 @@ async fn create_checkout_order_hook(
     Ids(id): Ids<String>,
     JsonBody(mut hook): JsonBody<Hook>,
 ) -> Reply<StatusCode> {
+    wiring::check_registration(&app.dispatcher, Registration::Hook, &hook).await?;
     write(&app, &caller, &id, "CreateCheckoutOrderHook", |r| {
         require_not_removed(&r.order, "the hooks")?;
         hook.id = Some(new_id("oh_"));
         default_adapter(&mut hook.adapter_id, &caller);
         r.order.hooks.push(hook);
         Ok(())
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -653,7 +677,8 @@ async fn delete_checkout_order_hook(
             codes::HOOK_NOT_FOUND,
             "Hook",
         )
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -663,6 +688,7 @@ async fn create_checkout_order_notification(
     Ids(id): Ids<String>,
     JsonBody(mut notification): JsonBody<Notification>,
 ) -> Reply<StatusCode> {
+    wiring::check_registration(&app.dispatcher, Registration::Notification, &notification).await?;
     write(&app, &caller, &id, "CreateCheckoutOrderNotification", |r| {
         require_not_removed(&r.order, "the notifications")?;
         let notification_id = notification.id.get_or_insert_with(|| new_id("on_")).clone();
@@ -679,7 +705,8 @@ async fn create_checkout_order_notification(
         default_adapter(&mut notification.adapter_id, &caller);
         r.order.notifications.push(notification);
         Ok(())
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -697,7 +724,8 @@ async fn delete_checkout_order_notification(
             codes::NOTIFICATION_NOT_FOUND,
             "Notification",
         )
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -738,7 +766,8 @@ async fn create_order_payment(
         r.order.payments.push(payment);
         r.transactions.insert(payment_id.clone(), Vec::new());
         Ok(payment_id)
-    })?;
+    })
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(CreateResponse {
@@ -788,7 +817,8 @@ async fn update_order_payment(
             *existing = body;
         }
         Ok(existing.clone())
-    })?;
+    })
+    .await?;
     Ok(Json(payment))
 }
 
@@ -806,7 +836,8 @@ async fn add_payment_action(
             payment.actions.push(action);
         }
         Ok(())
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -839,7 +870,8 @@ async fn execute_payment_action(
             .or_default()
             .push(transaction);
         Ok(())
-    })?;
+    })
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -878,7 +910,8 @@ async fn add_transaction_for_order_payment(
             .or_default()
             .push(transaction.clone());
         Ok(transaction)
-    })?;
+    })
+    .await?;
     Ok(Json(transaction))
 }
 
@@ -947,7 +980,8 @@ async fn create_order_shipping(
         default_adapter(&mut shipping.adapter_id, &caller);
         r.order.shippings.push(shipping);
         Ok(shipping_id)
-    })?;
+    })
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(CreateResponse {
@@ -996,7 +1030,8 @@ async fn update_order_shipping(
         }
         *existing = body;
         Ok(existing.clone())
-    })?;
+    })
+    .await?;
     Ok(Json(shipping))
 }
 
@@ -1014,14 +1049,29 @@ fn shipping_mut<'a>(
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-fn write<R>(
+/// Every change of an existing order: computed and, when the order has hooks, run past
+/// them before it commits (`crate::wiring`; no lock is held while they run).
+async fn write<R>(
     app: &AppState,
     caller: &Caller,
     id: &str,
     operation: &'static str,
     change: impl FnOnce(&mut OrderRecord) -> Result<R, ApiFailure>,
 ) -> Result<R, ApiFailure> {
-    app.store.write(caller, id, operation, change)
+    let _gate = app.store.gate(id).await;
+    match app.store.write(caller, id, operation, change)? {
+        Written::Committed(out) => Ok(out),
+        Written::Pending(pending) => {
+            let order = wiring::run_hooks(
+                &app.dispatcher,
+                caller,
+                &pending.base.order,
+                pending.draft.order.clone(),
+            )
+            .await?;
+            app.store.commit(caller, id, operation, *pending, order)
+        }
+    }
 }
 
 fn default_adapter(adapter_id: &mut Option<String>, caller: &Caller) {

@@ -12,7 +12,23 @@
 //!
 //! Every change of an order passes through [`Store::write`] (or [`Store::create`]) and then
 //! [`Store::committed`], the one place that sees the old and the new snapshot: the change log
-//! is written there, and that is where callbacks (hooks, notifications) belong.
+//! is written there, and notifications are triggered there (non-blocking).
+//!
+//! **Hooks and locking.** Hooks are outbound HTTP calls made *before* a change commits, and
+//! a hook may call back into the emulator. The order's lock (a `std` mutex) is therefore
+//! never held across a hook call: when the changed order has hooks, [`Store::write`]
+//! computes the proposed record under the lock, releases it and hands back a [`Pending`]
+//! change; the caller runs the hooks and [`Store::commit`] re-takes the lock to swap the
+//! patched record in. Changes of one order are serialized by a second, async, per-order
+//! **change gate** ([`Store::gate`]) that `routes::write` holds from before the change is
+//! computed until it is committed, so concurrent writers queue instead of losing updates.
+//! Consequences, chosen on purpose: a hook may *read* the order it is called for (no lock
+//! is held); a hook that *changes* that same order waits for the gate, i.e. until its own
+//! call times out — the original change then fails per the hook policy and the hook's
+//! change goes through after it. Nothing deadlocks for longer than the hook timeout.
+//! [`Store::commit`] still checks that the order is the snapshot the change was computed
+//! from (409 `order-changed-concurrently` otherwise), a safety net for paths that do not
+//! take the gate (creation, deletion).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,7 +41,8 @@ use norce_checkout_order::types::{
     Cart, Order, Payment, PaymentState, PaymentTransaction, Price, Shipping, ShippingState,
 };
 
-use super::errors::ApiFailure;
+use super::callbacks::{CallContext, Dispatcher};
+use super::errors::{ApiFailure, codes};
 use super::history::{ChangeRecord, History};
 
 /// Who is calling: the tenant headers and the optional `x-adapterid`.
@@ -76,6 +93,40 @@ pub(crate) struct Store {
     next_seq: AtomicU64,
     /// [`History`] capacity of each order.
     max_change_log: usize,
+    /// Calls the adapters: notifications after each commit (`None` in unit tests).
+    dispatcher: Option<Dispatcher>,
+    /// The per-order change gates (see the module docs).
+    gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// A change computed under the order's lock, to commit after its hooks ran
+/// ([`Store::commit`]).
+pub(crate) struct Pending<R> {
+    /// The snapshot the change was computed from.
+    pub(crate) base: Arc<OrderRecord>,
+    /// The proposed record (`lastModified` stamped, `total` recomputed).
+    pub(crate) draft: OrderRecord,
+    /// What the change returns.
+    pub(crate) out: R,
+}
+
+/// What [`Store::write`] did.
+pub(crate) enum Written<R> {
+    /// Committed (the order has no hooks).
+    Committed(R),
+    /// Not committed yet: the order has hooks to run first.
+    Pending(Box<Pending<R>>),
+}
+
+impl Caller {
+    /// The dispatcher's view of the caller.
+    pub(crate) fn context(&self) -> CallContext {
+        CallContext {
+            merchant: self.merchant.clone(),
+            channel: self.channel.clone(),
+            adapter_id: self.adapter_id.clone(),
+        }
+    }
 }
 
 fn lock(slot: &Mutex<Slot>) -> MutexGuard<'_, Slot> {
@@ -94,6 +145,28 @@ impl Store {
             orders: RwLock::default(),
             next_seq: AtomicU64::new(0),
             max_change_log,
+            dispatcher: None,
+            gates: Mutex::default(),
+        }
+    }
+
+    /// Wait for, and hold, the change gate of order `id` (held across the order's hooks).
+    pub(crate) async fn gate(&self, id: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let gate = Arc::clone(
+            self.gates
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(id.to_string())
+                .or_default(),
+        );
+        gate.lock_owned().await
+    }
+
+    /// A store that notifies adapters through `dispatcher` after every commit.
+    pub(crate) fn with_dispatcher(max_change_log: usize, dispatcher: Dispatcher) -> Store {
+        Store {
+            dispatcher: Some(dispatcher),
+            ..Store::new(max_change_log)
         }
     }
 
@@ -126,7 +199,7 @@ impl Store {
             history: History::new(self.max_change_log),
             deleted: false,
         };
-        Self::committed(&mut slot, caller, operation, None);
+        self.committed(&mut slot, caller, operation, None);
         orders.insert(id.clone(), Arc::new(Mutex::new(slot)));
         id
     }
@@ -152,14 +225,17 @@ impl Store {
     }
 
     /// Apply `change` to the caller's order `id`: all of it, or (on `Err`) none of it.
-    /// Success also stamps `lastModified`, recomputes `total` and records the change.
+    /// Success also stamps `lastModified`, recomputes `total` and records the change. When
+    /// the changed order has hooks (and the store a dispatcher), nothing is committed yet:
+    /// the [`Pending`] change goes back to the caller, who runs the hooks without the lock
+    /// and then calls [`Store::commit`] (see the module docs).
     pub(crate) fn write<R>(
         &self,
         caller: &Caller,
         id: &str,
         operation: &'static str,
         change: impl FnOnce(&mut OrderRecord) -> Result<R, ApiFailure>,
-    ) -> Result<R, ApiFailure> {
+    ) -> Result<Written<R>, ApiFailure> {
         let slot = self
             .slot(id)
             .ok_or_else(|| ApiFailure::order_not_found(id))?;
@@ -171,14 +247,59 @@ impl Store {
         let out = change(&mut draft)?;
         draft.order.last_modified = Some(Utc::now());
         draft.refresh_total();
+        if self.dispatcher.is_some() && !draft.order.hooks.is_empty() {
+            return Ok(Written::Pending(Box::new(Pending {
+                base: Arc::clone(&guard.record),
+                draft,
+                out,
+            })));
+        }
         let before = std::mem::replace(&mut guard.record, Arc::new(draft));
-        Self::committed(&mut guard, caller, operation, Some(&before));
+        self.committed(&mut guard, caller, operation, Some(&before));
+        Ok(Written::Committed(out))
+    }
+
+    /// Commit a [`Pending`] change whose hooks approved it, with `order` (the patched
+    /// order): only if order `id` is still the snapshot the change was computed from, else
+    /// 409 `order-changed-concurrently` and nothing changes.
+    pub(crate) fn commit<R>(
+        &self,
+        caller: &Caller,
+        id: &str,
+        operation: &'static str,
+        pending: Pending<R>,
+        order: Order,
+    ) -> Result<R, ApiFailure> {
+        let slot = self
+            .slot(id)
+            .ok_or_else(|| ApiFailure::order_not_found(id))?;
+        let mut guard = lock(&slot);
+        if guard.deleted || !guard.record.belongs_to(caller) {
+            return Err(ApiFailure::order_not_found(id));
+        }
+        if !Arc::ptr_eq(&guard.record, &pending.base) {
+            return Err(ApiFailure::conflict(
+                codes::ORDER_CHANGED_CONCURRENTLY,
+                format!(
+                    "order {id} changed while its hooks ran; nothing was committed, retry the request"
+                ),
+            ));
+        }
+        let Pending { draft, out, .. } = pending;
+        let mut draft = draft;
+        draft.order = order;
+        draft.refresh_total();
+        let before = std::mem::replace(&mut guard.record, Arc::new(draft));
+        self.committed(&mut guard, caller, operation, Some(&before));
         Ok(out)
     }
 
     /// After every committed change (`before` is `None` for a creation; the new snapshot
-    /// is `slot.record`): record it in the change log. Runs under the order's lock.
+    /// is `slot.record`): record it in the change log and trigger the order's notifications
+    /// (delivered in the background: this never waits for an adapter). Runs under the
+    /// order's lock.
     fn committed(
+        &self,
         slot: &mut Slot,
         caller: &Caller,
         operation: &'static str,
@@ -195,6 +316,24 @@ impl Store {
             },
             state_change,
         );
+        if let Some(dispatcher) = &self.dispatcher
+            && !after.order.notifications.is_empty()
+        {
+            let to_value = |order: &Order| serde_json::to_value(order).unwrap_or_default();
+            let registrations: Vec<serde_json::Value> = after
+                .order
+                .notifications
+                .iter()
+                .map(|n| serde_json::to_value(n).unwrap_or_default())
+                .collect();
+            let before = before.map_or(serde_json::Value::Null, |b| to_value(&b.order));
+            dispatcher.notify(
+                &caller.context(),
+                &before,
+                &to_value(&after.order),
+                &registrations,
+            );
+        }
     }
 
     /// Delete the caller's order `id`.
@@ -212,6 +351,10 @@ impl Store {
         }
         self.orders
             .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(id);
+        self.gates
+            .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(id);
         Ok(())
@@ -369,12 +512,13 @@ mod tests {
         let first = store.read(&a, &id).unwrap();
         assert!(Arc::ptr_eq(&first, &store.read(&a, &id).unwrap()));
         for _ in 0..5 {
-            store
+            let written = store
                 .write(&a, &id, "UpdateCheckoutOrderReference", |r| {
                     r.order.reference = Some("r".into());
                     Ok(())
                 })
                 .unwrap();
+            assert!(matches!(written, Written::Committed(())));
         }
         let after = store.read(&a, &id).unwrap();
         assert!(!Arc::ptr_eq(&first, &after));
@@ -446,10 +590,11 @@ mod tests {
         assert!(store.read(&a, &id).is_ok());
         assert_eq!(store.read(&b, &id).unwrap_err().code, "order-not-found");
         assert!(store.list(&b).is_empty());
-        let refused: Result<(), _> = store.write(&a, &id, "PatchCheckoutOrderAttributes", |r| {
-            r.order.reference = Some("half".into());
-            Err(ApiFailure::bad_request("invalid-body", "no"))
-        });
+        let refused: Result<Written<()>, _> =
+            store.write(&a, &id, "PatchCheckoutOrderAttributes", |r| {
+                r.order.reference = Some("half".into());
+                Err(ApiFailure::bad_request("invalid-body", "no"))
+            });
         assert!(refused.is_err());
         assert_eq!(store.read(&a, &id).unwrap().order.reference, None);
         assert_eq!(store.changes(&id).unwrap().len(), 1);

@@ -67,7 +67,9 @@ async fn write(client: &Client, order_id: &str, payment_id: &str, i: usize) -> R
         }
         2 => {
             let hook = Hook {
-                target: Some(format!("h{i}")),
+                target: Some(format!("/customer/attributes/h{i}")),
+                // A scope no write of this test changes: registered, never fired.
+                subscribe_to: Some("/customer".into()),
                 invoke: Some("http://127.0.0.1:9/hook".into()),
                 ..Default::default()
             };
@@ -182,7 +184,9 @@ async fn a_thousand_concurrent_writes_lose_nothing() {
             .iter()
             .map(|h| h.target.clone().unwrap())
             .collect();
-        let mut expected: Vec<String> = of_kind(2).map(|i| format!("h{i}")).collect();
+        let mut expected: Vec<String> = of_kind(2)
+            .map(|i| format!("/customer/attributes/h{i}"))
+            .collect();
         hooks.sort();
         expected.sort();
         assert_eq!(hooks, expected, "hooks of {order_id}");

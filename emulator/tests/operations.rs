@@ -32,9 +32,9 @@ async fn create_assigns_server_fields_and_ignores_read_only_input() {
         "state": {"currentStatus": "checkout", "transitions": [{"status": "completed"}]},
         "currency": "SEK",
         "consents": [{"id": "ci_terms", "required": true}, {"text": "no id"}],
-        "hooks": [{"id": "oh_mine", "invoke": "http://127.0.0.1:9/h"}],
+        "hooks": [{"id": "oh_mine", "subscribeTo": "/customer", "invoke": "http://127.0.0.1:9/h"}],
         "validations": [{"url": "http://127.0.0.1:9/v"}],
-        "notifications": [{"scope": "/state/currentStatus"}],
+        "notifications": [{"scope": "/state/currentStatus", "invoke": "http://127.0.0.1:9/n"}],
         "attributes": {"source": "test"}
     }))
     .unwrap();
@@ -360,6 +360,7 @@ async fn hooks_notifications_and_validation_callbacks() {
         .create_checkout_order_hook()
         .order_id(&id)
         .body(Hook {
+            subscribe_to: Some("/customer".into()),
             invoke: Some("http://127.0.0.1:9/h".into()),
             ..Default::default()
         })
@@ -369,6 +370,7 @@ async fn hooks_notifications_and_validation_callbacks() {
     let notification = Notification {
         id: Some("on_fixed".into()),
         scope: Some("/state/currentStatus".into()),
+        invoke: Some("http://127.0.0.1:9/n".into()),
         ..Default::default()
     };
     adapter

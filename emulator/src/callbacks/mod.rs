@@ -124,6 +124,23 @@ impl Dispatcher {
         self.inner.log.calls()
     }
 
+    /// At registration time: refuse an `invoke` URL template whose scheme or host the
+    /// policy would never call (placeholders are filled with a stand-in first, so a
+    /// placeholder in the host is refused). Names are resolved, as on every call.
+    pub async fn check_url(&self, invoke: &str) -> Result<(), CallFailure> {
+        let mut stand_in = String::with_capacity(invoke.len());
+        let mut rest = invoke;
+        while let Some(open) = rest.find('{') {
+            stand_in.push_str(&rest[..open]);
+            stand_in.push_str("placeholder");
+            rest = rest[open..]
+                .find('}')
+                .map_or("", |close| &rest[open + close + 1..]);
+        }
+        stand_in.push_str(rest);
+        self.inner.outbound.check(&stand_in).await.map(|_| ())
+    }
+
     /// Wait until no notification delivery is pending.
     pub async fn wait_idle(&self) {
         self.inner.log.wait_idle().await;
