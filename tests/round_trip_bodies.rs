@@ -91,13 +91,8 @@ async fn cart() {
     let order = newer_build();
     let server = server(ORDER_PATH, &order, "PUT", &format!("{ORDER_PATH}/cart")).await;
     let client = client(&server);
-    let fetched = client
-        .get_checkout_order()
-        .order_id("o_newer")
-        .send()
-        .await
-        .unwrap();
-    let mut cart = fetched.into_inner().cart.unwrap();
+    let fetched = fetch(&client).await;
+    let mut cart = fetched.cart.unwrap();
     cart.items[0].quantity = Some(3);
     client
         .update_checkout_order_cart()
@@ -128,13 +123,8 @@ async fn customer_billing() {
     )
     .await;
     let client = client(&server);
-    let fetched = client
-        .get_checkout_order()
-        .order_id("o_newer")
-        .send()
-        .await
-        .unwrap();
-    let mut billing = fetched.into_inner().customer.unwrap().billing.unwrap();
+    let fetched = fetch(&client).await;
+    let mut billing = fetched.customer.unwrap().billing.unwrap();
     billing.given_name = Some("Rosa".into());
     client
         .update_checkout_order_customer_billing()
@@ -159,13 +149,8 @@ async fn customer_shipping() {
     )
     .await;
     let client = client(&server);
-    let fetched = client
-        .get_checkout_order()
-        .order_id("o_newer")
-        .send()
-        .await
-        .unwrap();
-    let mut shipping = fetched.into_inner().customer.unwrap().shipping.unwrap();
+    let fetched = fetch(&client).await;
+    let mut shipping = fetched.customer.unwrap().shipping.unwrap();
     shipping.street_address = Some("Adaptivevägen 20".into());
     client
         .update_checkout_order_customer_shipping()
@@ -251,13 +236,8 @@ async fn state() {
     let order = newer_build();
     let server = server(ORDER_PATH, &order, "PUT", &format!("{ORDER_PATH}/state")).await;
     let client = client(&server);
-    let fetched = client
-        .get_checkout_order()
-        .order_id("o_newer")
-        .send()
-        .await
-        .unwrap();
-    let mut state = fetched.into_inner().state.unwrap();
+    let fetched = fetch(&client).await;
+    let mut state = fetched.state.unwrap();
     state.current_status = Some(OrderStatus::Processing.into());
     client
         .update_checkout_order_state()
@@ -283,13 +263,8 @@ async fn consents() {
     )
     .await;
     let client = client(&server);
-    let fetched = client
-        .get_checkout_order()
-        .order_id("o_newer")
-        .send()
-        .await
-        .unwrap();
-    let mut consents = fetched.into_inner().consents;
+    let fetched = fetch(&client).await;
+    let mut consents = fetched.consents;
     consents[0].checked = Some(true);
     client
         .patch_checkout_order_consents()
@@ -314,13 +289,8 @@ async fn one_consent() {
     )
     .await;
     let client = client(&server);
-    let fetched = client
-        .get_checkout_order()
-        .order_id("o_newer")
-        .send()
-        .await
-        .unwrap();
-    let mut consent = fetched.into_inner().consents.remove(0);
+    let fetched = fetch(&client).await;
+    let mut consent = fetched.consents.remove(0);
     consent.checked = Some(true);
     client
         .patch_checkout_order_consent()
@@ -345,13 +315,8 @@ async fn validation() {
     )
     .await;
     let client = client(&server);
-    let fetched = client
-        .get_checkout_order()
-        .order_id("o_newer")
-        .send()
-        .await
-        .unwrap();
-    let mut validation: types::Callback = fetched.into_inner().validations.remove(0);
+    let fetched = fetch(&client).await;
+    let mut validation: types::Callback = fetched.validations.remove(0);
     validation.url = Some("https://a.example/v3".into());
     client
         .update_checkout_order_validation()
@@ -374,13 +339,8 @@ async fn a_body_changed_through_its_builder_keeps_the_bag() {
     let order = newer_build();
     let server = server(ORDER_PATH, &order, "PUT", &format!("{ORDER_PATH}/cart")).await;
     let client = client(&server);
-    let fetched = client
-        .get_checkout_order()
-        .order_id("o_newer")
-        .send()
-        .await
-        .unwrap();
-    let cart = fetched.into_inner().cart.unwrap();
+    let fetched = fetch(&client).await;
+    let cart = fetched.cart.unwrap();
     client
         .update_checkout_order_cart()
         .order_id("o_newer")
@@ -391,4 +351,15 @@ async fn a_body_changed_through_its_builder_keeps_the_bag() {
         .unwrap();
     let body = sent(&server, "PUT").await;
     assert_only_changed(&order["cart"], &body, ".reference");
+}
+
+/// GET the newer-build order, as a user would before changing one field.
+async fn fetch(client: &norce_checkout_order::Client) -> norce_checkout_order::types::Order {
+    client
+        .get_checkout_order()
+        .order_id("o_newer")
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
 }
