@@ -290,7 +290,7 @@ async fn one_consent() {
     .await;
     let client = client(&server);
     let fetched = fetch(&client).await;
-    let mut consent = fetched.consents.remove(0);
+    let mut consent = fetched.consents.into_iter().next().unwrap();
     consent.checked = Some(true);
     client
         .patch_checkout_order_consent()
@@ -316,7 +316,7 @@ async fn validation() {
     .await;
     let client = client(&server);
     let fetched = fetch(&client).await;
-    let mut validation: types::Callback = fetched.validations.remove(0);
+    let mut validation: types::Callback = fetched.validations.into_iter().next().unwrap();
     validation.url = Some("https://a.example/v3".into());
     client
         .update_checkout_order_validation()
